@@ -1,0 +1,60 @@
+# hvm — see README.md.  Sources are found by wildcard: adding a file under
+# src/ or tests/unit/ needs no Makefile edit.
+
+CC      ?= gcc
+OPT     ?= -O2
+SAN     ?=
+CFLAGS  := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -Wmissing-prototypes \
+           -Wno-unused-parameter -Isrc -MMD -MP -pthread $(SAN) $(EXTRA_CFLAGS)
+LDFLAGS := -pthread $(SAN)
+LIBS    := -lrt
+B       ?= build
+
+SRCS      := $(shell find src -name '*.c' ! -path src/main.c | sort)
+OBJS      := $(SRCS:src/%.c=$(B)/obj/%.o)
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+FAKE_SRCS := $(sort $(wildcard tests/fake/*.c))
+FAKE_OBJS := $(FAKE_SRCS:tests/fake/%.c=$(B)/obj/fake/%.o)
+# Unit tests may use a reference decoder when it is installed.
+TEST_LIBS := $(shell test -e /usr/include/Zydis/Zydis.h && echo -lZydis)
+
+.PHONY: all check check-unit check-slow run guest bench clean unit fuzz-cpu
+all: $(B)/hvm
+
+$(B)/hvm: $(B)/obj/main.o $(B)/libhvm.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/libhvm.a: $(OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/obj/fake/%.o: tests/fake/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(FAKE_OBJS) $(B)/libhvm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -o $@ $< $(FAKE_OBJS) $(B)/libhvm.a $(LIBS) $(TEST_LIBS)
+
+unit: $(UNIT_BINS)
+
+# Guest programs, multiboot tests, boot tests and benchmarks add their rules here.
+-include tests/guest/guest.mk
+-include scripts/guest.mk
+-include bench/bench.mk
+
+check: $(B)/hvm unit $(CHECK_DEPS)
+	@B=$(B) scripts/check.sh
+
+check-unit: unit
+	@B=$(B) ONLY=unit scripts/check.sh
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
