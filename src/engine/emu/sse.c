@@ -1,0 +1,9 @@
+/*
+ * SSE/SSE2 for the emu CPU (stub: raises #UD until the unit is written).
+ */
+#include "engine/emu/emu.h"
+
+int emu_exec_sse(struct emu_cpu *cpu, struct emu_insn *in)
+{
+	return -1;
+}
