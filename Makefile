@@ -19,7 +19,7 @@ FAKE_OBJS := $(FAKE_SRCS:tests/fake/%.c=$(B)/obj/fake/%.o)
 # Unit tests may use a reference decoder when it is installed.
 TEST_LIBS := $(shell test -e /usr/include/Zydis/Zydis.h && echo -lZydis)
 
-.PHONY: all check check-unit check-slow run guest bench clean unit fuzz-cpu
+.PHONY: all check check-unit check-asan check-slow run deps guest bench clean unit fuzz-cpu
 all: $(B)/hvm
 
 $(B)/hvm: $(B)/obj/main.o $(B)/libhvm.a
@@ -53,6 +53,19 @@ check: $(B)/hvm unit $(CHECK_DEPS)
 
 check-unit: unit
 	@B=$(B) ONLY=unit scripts/check.sh
+
+# The unit tests again, built with AddressSanitizer and UBSan.
+check-asan:
+	@$(MAKE) --no-print-directory B=build-asan OPT=-O1 \
+		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" check-unit
+
+deps:
+	@scripts/install-deps.sh
+
+# Build hvm and the default guest (Debian's cloud kernel + busybox), then boot it.
+run: deps
+	@$(MAKE) --no-print-directory $(B)/hvm guest
+	@scripts/run-default-guest.sh
 
 clean:
 	rm -rf $(B)

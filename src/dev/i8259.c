@@ -87,9 +87,20 @@ static void chip_set_input(struct pic_chip *p, int irq, int level)
 
 static void update(struct i8259 *pic)
 {
-	int slave_int = chip_pending(&pic->c[1], 0) >= 0;
-	chip_set_input(&pic->c[0], 2, slave_int);
-	int out = chip_pending(&pic->c[0], 1) >= 0;
+	/*
+	 * The cascade input follows the slave's INT as a level whatever the
+	 * master's trigger mode: an edge latch there could only add stale
+	 * spurious IRQ 15s after the slave's request has been masked.
+	 */
+	struct pic_chip *m = &pic->c[0];
+	if (chip_pending(&pic->c[1], 0) >= 0) {
+		m->line |= 1u << 2;
+		m->irr |= 1u << 2;
+	} else {
+		m->line &= ~(1u << 2);
+		m->irr &= ~(1u << 2);
+	}
+	int out = chip_pending(m, 1) >= 0;
 	if (out != pic->int_out) {
 		pic->int_out = out;
 		if (pic->notify)

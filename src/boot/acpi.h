@@ -1,0 +1,37 @@
+/*
+ * ACPI tables for the PC board (ACPI spec 6.x, chapter 5): RSDP (rev 0),
+ * RSDT, FADT (rev 3), FACS, MADT, DSDT with \_S5 (and optionally a PCI0
+ * root bridge).  All in [LAYOUT_BIOS_START, LAYOUT_BIOS_END), where an OS
+ * scans for the RSDP.
+ */
+#ifndef HVM_ACPI_H
+#define HVM_ACPI_H
+
+#include <stdint.h>
+
+#include "core/mem.h"
+
+/* Where acpi_build puts the RSDP (16-byte aligned, in the 0xe0000 scan area). */
+#define ACPI_RSDP_ADDR		0xE0000ULL
+/* SLP_TYP value in \_S5 that the acpi_pm device treats as power off. */
+#define ACPI_S5_SLP_TYP		5
+
+struct acpi_config {
+	int nr_cpus;		/* 1..MAX_VCPUS; processor UID and APIC ID = index */
+	uint8_t ioapic_id;	/* must match the IOAPIC model's ID register */
+	/*
+	 * 0: no PCI in the DSDT.  Else a \_SB.PCI0 (PNP0A03, bus 0) is
+	 * described, and if pci_gsi_base is nonzero, a _PRT routes slot s pin p
+	 * (INTA=0) to GSI pci_gsi_base + ((s + p) & 3), level, active low.
+	 */
+	int pci;
+	unsigned pci_gsi_base;
+};
+
+/* Write all tables.  0, or -EINVAL (bad config) / -EFAULT (area not RAM). */
+int acpi_build(struct guest_mem *m, const struct acpi_config *c);
+
+/* Sum of bytes mod 256; a table is valid when this is 0. */
+uint8_t acpi_checksum(const void *p, unsigned len);
+
+#endif

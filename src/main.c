@@ -1,0 +1,276 @@
+/*
+ * hvm: options -> machine -> run -> exit status.
+ *
+ * Exit status: guest debug-exit v -> (v << 1) | 1; ACPI power-off -> 0;
+ * reset with --no-reboot -> 0; bad option or file -> 2; fatal engine error
+ * -> 125.
+ */
+#include "boot/acpi.h"
+#include "boot/boot.h"
+#include "config.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "core/vm.h"
+#include "host/chr_host.h"
+#include "machine_pc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define HVM_VERSION "0.1.0"
+
+static const char usage[] =
+	"usage: hvm run --kernel FILE [options]   boot a guest (hvm run --help for options)\n"
+	"       hvm probe                         which CPU engines work on this host\n"
+	"       hvm --help | --version\n";
+
+struct file_map {
+	const uint8_t *data;
+	size_t len;
+};
+
+/* mmap a whole file read-only.  Prints the error itself; 0 or 2. */
+static int map_file(const char *what, const char *path, struct file_map *f)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		fprintf(stderr, "hvm: %s '%s': %s\n", what, path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 2;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fprintf(stderr, "hvm: %s '%s': not a regular file\n", what, path);
+		close(fd);
+		return 2;
+	}
+	f->len = st.st_size;
+	f->data = NULL;
+	if (f->len) {
+		void *p = mmap(NULL, f->len, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED) {
+			fprintf(stderr, "hvm: %s '%s': %s\n", what, path, strerror(errno));
+			close(fd);
+			return 2;
+		}
+		f->data = p;
+	}
+	close(fd);
+	return 0;
+}
+
+static const struct engine_ops *pick_engine(const struct vm_config *cfg)
+{
+	char why[256] = "";
+	if (cfg->engine == ENGINE_EMU)
+		return &emu_engine;
+	if (kvm_engine.probe(why, sizeof(why)) == 0) {
+		pr_info("engine: kvm");
+		return &kvm_engine;
+	}
+	if (cfg->engine == ENGINE_KVM) {
+		fprintf(stderr, "hvm: --engine kvm: %s\n", why);
+		return NULL;
+	}
+	pr_info("engine: emu (kvm unavailable: %s)", why);
+	return &emu_engine;
+}
+
+static int cmd_probe(void)
+{
+	const struct engine_ops *e[] = { &kvm_engine, &emu_engine };
+	for (unsigned i = 0; i < 2; i++) {
+		char why[256] = "";
+		if (e[i]->probe(why, sizeof(why)) == 0)
+			printf("%s: available\n", e[i]->name);
+		else
+			printf("%s: unavailable: %s\n", e[i]->name, why);
+	}
+	return 0;
+}
+
+/* Load the kernel and firmware tables and set up the boot vCPU. */
+static int load_guest(struct vm *vm, const struct vm_config *cfg, const struct file_map *kernel,
+		      const struct file_map *initrd)
+{
+	char err[256] = "";
+	const char *slash = strrchr(cfg->kernel, '/');
+	struct boot_params_in in = {
+		.kernel = kernel->data, .kernel_len = kernel->len,
+		.initrd = initrd->data, .initrd_len = initrd->len,
+		.cmdline = cfg->append, .kernel_name = slash ? slash + 1 : cfg->kernel,
+		.nr_cpus = cfg->nr_cpus, .acpi_rsdp = ACPI_RSDP_ADDR,
+	};
+	struct acpi_config ac = { .nr_cpus = cfg->nr_cpus, .ioapic_id = 0 };
+	int r;
+
+	for (int i = 0; i < vm->nr_vcpus; i++) {
+		cpu_state_reset(&vm->vcpu[i]->st, i == 0);
+		vm->vcpu[i]->st_dirty = 1;
+	}
+	r = acpi_build(&vm->mem, &ac);
+	if (r) {
+		fprintf(stderr, "hvm: ACPI tables: %s\n", strerror(-r));
+		return 2;
+	}
+	r = boot_load(&vm->mem, &in, &vm->vcpu[0]->st, err, sizeof(err));
+	if (r) {
+		fprintf(stderr, "hvm: --kernel '%s': %s\n", cfg->kernel, err[0] ? err : strerror(-r));
+		return 2;
+	}
+	return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct vm_config cfg;
+	struct file_map kernel = { 0 }, initrd = { 0 };
+	const struct engine_ops *eng;
+	struct vm *vm;
+	struct loop *loop;
+	struct chr *con = NULL;
+	char err[256] = "";
+	int r, status;
+
+	r = config_parse_run(&cfg, argc, argv);
+	if (r)
+		return r == 1 ? 0 : r;
+	log_verbosity = LOG_WARN + cfg.verbose;
+	if (map_file("--kernel", cfg.kernel, &kernel))
+		return 2;
+	if (!kernel.len) {
+		fprintf(stderr, "hvm: --kernel '%s': empty file\n", cfg.kernel);
+		return 2;
+	}
+	if (boot_detect(kernel.data, kernel.len) == KERNEL_UNKNOWN) {
+		fprintf(stderr, "hvm: --kernel '%s': not a multiboot, bzImage or ELF vmlinux image\n",
+			cfg.kernel);
+		return 2;
+	}
+	if (cfg.initrd && map_file("--initrd", cfg.initrd, &initrd))
+		return 2;
+	eng = pick_engine(&cfg);
+	if (!eng)
+		return 2;
+
+	vm = calloc(1, sizeof(*vm));
+	if (!vm)
+		return 125;
+	r = vm_create(vm, &cfg, eng);
+	if (r) {
+		fprintf(stderr, "hvm: cannot create the VM (%s engine, %llu MiB): %s\n", eng->name,
+			(unsigned long long)(cfg.mem_size >> 20), strerror(-r));
+		return r == -ENOMEM || r == -EINVAL ? 2 : 125;
+	}
+	loop = loop_new(&vm->dm_lock, vm->clock);
+	if (!loop) {
+		fprintf(stderr, "hvm: cannot create the event loop\n");
+		return 125;
+	}
+	switch (cfg.serial) {
+	case SERIAL_STDIO:
+		con = chr_stdio_new(loop, &vm->ctl);
+		break;
+	case SERIAL_FILE:
+		con = chr_file_new(cfg.serial_path);
+		if (!con) {
+			fprintf(stderr, "hvm: --serial file:%s: %s\n", cfg.serial_path, strerror(errno));
+			return 2;
+		}
+		break;
+	case SERIAL_NONE:
+		break;
+	}
+	r = machine_pc_build(vm, con, err, sizeof(err));
+	if (r) {
+		fprintf(stderr, "hvm: %s\n", err);
+		return 125;
+	}
+	r = load_guest(vm, &cfg, &kernel, &initrd);
+	if (r)
+		return r;
+	if (loop_start(loop) < 0) {
+		fprintf(stderr, "hvm: cannot start the event loop\n");
+		return 125;
+	}
+
+	for (;;) {
+		enum vm_request req;
+		r = vm_start_vcpus(vm);
+		if (r) {
+			fprintf(stderr, "hvm: cannot start vCPU threads: %s\n", strerror(-r));
+			status = 125;
+			break;
+		}
+		req = vm_wait_request(vm);
+		vm_stop_vcpus(vm);
+		if (req == VMREQ_RESET && !cfg.no_reboot) {
+			pr_info("guest reset (%s): rebooting", vm->req_reason);
+			machine_pc_reset(vm);
+			if (load_guest(vm, &cfg, &kernel, &initrd)) {
+				status = 125;
+				break;
+			}
+			pthread_mutex_lock(&vm->req_lock);
+			vm->req = VMREQ_NONE;
+			pthread_mutex_unlock(&vm->req_lock);
+			continue;
+		}
+		switch (req) {
+		case VMREQ_EXIT:
+			status = vm->req_code;
+			break;
+		case VMREQ_RESET:
+			fprintf(stderr, "hvm: guest reset (%s); exiting because of --no-reboot\n",
+				vm->req_reason);
+			status = 0;
+			break;
+		case VMREQ_POWEROFF:
+			pr_info("guest powered off");
+			status = 0;
+			break;
+		case VMREQ_QUIT:
+			status = 0;
+			break;
+		case VMREQ_FATAL:
+		default:
+			status = 125;
+			break;
+		}
+		break;
+	}
+	loop_stop(loop);
+	fflush(stdout);
+	/* Process exit tears the VM down; skip the slow orderly teardown. */
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("hvm %s\n", HVM_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "probe"))
+		return cmd_probe();
+	fprintf(stderr, "hvm: unknown command '%s'\n%s", argv[1], usage);
+	return 2;
+}
