@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define HVM_VERSION "0.1.0"
@@ -29,6 +30,15 @@ static const char usage[] =
 	"usage: hvm run --kernel FILE [options]   boot a guest (hvm run --help for options)\n"
 	"       hvm probe                         which CPU engines work on this host\n"
 	"       hvm --help | --version\n";
+
+static struct timespec t_start;
+
+static double ms_since_start(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t_start.tv_sec) * 1e3 + (t.tv_nsec - t_start.tv_nsec) / 1e6;
+}
 
 struct file_map {
 	const uint8_t *data;
@@ -201,6 +211,7 @@ static int cmd_run(int argc, char **argv)
 		return 125;
 	}
 
+	pr_info("guest starts %.3f ms after hvm started (%s engine)", ms_since_start(), eng->name);
 	for (;;) {
 		enum vm_request req;
 		r = vm_start_vcpus(vm);
@@ -254,6 +265,7 @@ static int cmd_run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	clock_gettime(CLOCK_MONOTONIC, &t_start);
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	if (argc < 2) {
 		fputs(usage, stderr);

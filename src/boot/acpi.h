@@ -20,9 +20,13 @@ struct acpi_config {
 	int nr_cpus;		/* 1..MAX_VCPUS; processor UID and APIC ID = index */
 	uint8_t ioapic_id;	/* must match the IOAPIC model's ID register */
 	/*
-	 * 0: no PCI in the DSDT.  Else a \_SB.PCI0 (PNP0A03, bus 0) is
-	 * described, and if pci_gsi_base is nonzero, a _PRT routes slot s pin p
-	 * (INTA=0) to GSI pci_gsi_base + ((s + p) & 3), level, active low.
+	 * 0: no PCI in the DSDT (Linux then finds no PCI bus unless booted
+	 * with pci=noacpi).  Else a \_SB.PCI0 (PNP0A03, bus 0) is described
+	 * with _CRS windows: buses 0-255, I/O [0, 0xcf8) and [0xd00, 0x10000),
+	 * MMIO [0xa0000, 0xc0000) and [LAYOUT_PCI_MMIO_START, LAYOUT_PCI_MMIO_END).
+	 * If pci_gsi_base is nonzero, a _PRT routes slot s pin p (INTA = 0)
+	 * to GSI pci_gsi_base + ((s + p) & 3), level, active low; without it
+	 * Linux falls back to each function's Interrupt Line register.
 	 */
 	int pci;
 	unsigned pci_gsi_base;

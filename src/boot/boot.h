@@ -14,8 +14,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <string.h>
-
 #include "core/cpu_state.h"
 #include "core/mem.h"
 
@@ -62,6 +60,10 @@ const char *boot_kind_name(enum kernel_kind k);
  */
 int boot_load(struct guest_mem *m, const struct boot_params_in *in, struct cpu_state *bsp,
 	      char *err, size_t errlen);
+
+/* Linux boot GDT selectors (boot protocol: __BOOT_CS, __BOOT_DS). */
+#define BOOT_CS			0x10
+#define BOOT_DS			0x18
 
 /*
  * Entry-state helpers shared by the loaders.  boot_write_gdt() writes the

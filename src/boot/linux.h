@@ -44,8 +44,6 @@
 #define XLF_KERNEL_64		0x01
 
 #define LINUX_MIN_PROTOCOL	0x0206
-#define BOOT_CS			0x10
-#define BOOT_DS			0x18
 
 int linux_load_bzimage(struct guest_mem *m, const struct boot_params_in *in,
 		       struct cpu_state *bsp, char *err, size_t errlen);

@@ -120,7 +120,10 @@ void cpuid_profile_build_opts(struct cpuid_profile *p, const struct cpuid_opts *
 /* The profile's entry for (function, index), or NULL. */
 struct cpuid_entry *cpuid_profile_find(struct cpuid_profile *p, uint32_t function, uint32_t index);
 
-/* Clear `bits` of register reg (CPUID_EAX..CPUID_EDX) in leaf (fn, idx): engines hide what they lack. */
+/*
+ * Clear `bits` of register reg (CPUID_EAX..CPUID_EDX) in leaf (fn, idx):
+ * an engine hides what it lacks.  No-op for an absent leaf or bad reg.
+ */
 void cpuid_profile_clear(struct cpuid_profile *p, uint32_t fn, uint32_t idx, int reg,
 			 uint32_t bits);
 

@@ -34,6 +34,8 @@ struct fw_cfg {
 	uint16_t file_key[FW_CFG_MAX_FILES];
 };
 
+static int rebuild_dir(struct fw_cfg *fw);
+
 static struct fw_cfg_item *item_find(const struct fw_cfg *fw, uint16_t key)
 {
 	for (size_t i = 0; i < fw->nr; i++)
@@ -72,6 +74,10 @@ int fw_cfg_add_bytes(struct fw_cfg *fw, uint16_t key, const void *data, size_t l
 	}
 	it->data = copy;
 	it->len = len;
+	/* Replacing a file's contents changes its size in the directory. */
+	for (unsigned i = 0; i < fw->nr_files; i++)
+		if (fw->file_key[i] == key)
+			return rebuild_dir(fw);
 	return 0;
 }
 

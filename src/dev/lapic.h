@@ -1,8 +1,9 @@
 /*
  * Local APIC (xAPIC MMIO page and x2APIC MSRs), one per vCPU, following the
  * Intel SDM vol. 3 ch. 11 (numbered ch. 10 in older editions).  The emu engine
- * routes accesses to the APIC page from vCPU n to lapic n itself (the page is
- * per-CPU, so it is not on the shared MMIO bus).  Interrupt messages leave
+ * routes accesses to the APIC page (at lapic_mmio_base(), 0xfee00000 unless
+ * the guest relocates it) from vCPU n to lapic n itself: the page is per-CPU,
+ * so it is not on the shared MMIO bus.  Interrupt messages leave
  * through struct lapic_host (the router, dev/pc_irq.c).  Every function is
  * called with the device-model lock held.
  */
@@ -71,7 +72,10 @@ void lapic_reset(struct lapic *l);
 /* INIT (INIT IPI or INIT signal): like reset but keeps the APIC ID and base MSR. */
 void lapic_init(struct lapic *l);
 
-/* The xAPIC page: off 0..0xfff, size 1/2/4/8.  Reads all ones when hw-disabled or in x2APIC mode. */
+/*
+ * The xAPIC page: off 0..0xfff, size 1/2/4/8.  Reads all ones (and drops
+ * writes) when hardware-disabled or in x2APIC mode.
+ */
 uint64_t lapic_mmio_read(struct lapic *l, uint64_t off, unsigned size);
 void lapic_mmio_write(struct lapic *l, uint64_t off, unsigned size, uint64_t val);
 extern const struct io_ops lapic_mmio_ops;	/* opaque = the lapic */
@@ -81,6 +85,9 @@ int lapic_is_msr(uint32_t msr);
 /* 0, or -1 when the guest must get #GP. */
 int lapic_msr_read(struct lapic *l, uint32_t msr, uint64_t *val);
 int lapic_msr_write(struct lapic *l, uint32_t msr, uint64_t val);
+
+/* MAXPHYADDR as CPUID reports it (default 52): base MSR bits above it #GP. */
+void lapic_set_phys_bits(struct lapic *l, unsigned bits);
 
 /* CR8 <-> TPR[7:4] */
 uint64_t lapic_get_cr8(const struct lapic *l);
@@ -101,6 +108,8 @@ int lapic_match_dest(const struct lapic *l, const struct apic_msg *m);
 /* 1 if the 8259's INTR reaches this CPU: APIC hw/sw disabled, or LINT0 unmasked ExtINT. */
 int lapic_accepts_pic(const struct lapic *l);
 int lapic_hw_enabled(const struct lapic *l);	/* IA32_APICBASE.EN: mirror in CPUID.1:EDX[9] */
+/* Where this CPU's xAPIC page is (IA32_APICBASE[51:12]); 0xfee00000 unless the guest moved it. */
+uint64_t lapic_mmio_base(const struct lapic *l);
 int lapic_x2apic_mode(const struct lapic *l);
 uint32_t lapic_id(const struct lapic *l);
 int lapic_cpu(const struct lapic *l);

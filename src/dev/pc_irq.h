@@ -5,6 +5,14 @@
  * asks pc_irq_pending()/pc_irq_ack() at instruction boundaries with
  * RFLAGS.IF=1 and no interrupt shadow.
  *
+ * Wiring it into the emu engine: emu_io_ops.irq_ack -> pc_irq_ack; host.kick
+ * sets the vCPU's irq_hint (and wakes it from HLT); get_cr8/set_cr8 ->
+ * lapic_get_cr8/lapic_set_cr8; MSRs for which lapic_is_msr() is true go to
+ * lapic_msr_read/write (-1 means #GP); physical accesses to the page at
+ * lapic_mmio_base() go to lapic_mmio_read/write of that vCPU's lapic;
+ * CPUID.1:EDX[9] follows lapic_hw_enabled(); machine reset calls
+ * pc_irq_reset() (the LAPICs are not on a bus, so bus_reset misses them).
+ *
  * Locking: every function here is called with the device-model lock held.
  * host->kick() is called (with that lock held, from a vCPU thread or the
  * timer thread) whenever pc_irq_pending() for that cpu may have changed, so
@@ -21,11 +29,15 @@
 #include "dev/lapic.h"
 
 struct pc_irq_host {
-	void (*kick)(void *opaque, int cpu);		/* cpu's interrupt state changed: wake it */
-	void (*init)(void *opaque, int cpu);		/* INIT: reset cpu, wait for SIPI (not BSP-special) */
-	void (*sipi)(void *opaque, int cpu, int vector);	/* start at vector<<12, real mode */
+	/* cpu's interrupt state changed (pc_irq_pending may now say 1): wake it. */
+	void (*kick)(void *opaque, int cpu);
+	/* INIT IPI: put cpu in wait-for-SIPI (its LAPIC has already been INIT-reset). */
+	void (*init)(void *opaque, int cpu);
+	/* Start-up IPI: if cpu waits for SIPI, start it at vector<<12 in real mode. */
+	void (*sipi)(void *opaque, int cpu, int vector);
 	void (*nmi)(void *opaque, int cpu);
-	uint64_t (*guest_tsc)(void *opaque, int cpu);	/* NULL: clock_now * tsc_hz / 1e9 */
+	/* Current guest TSC of cpu; NULL means clock_now * tsc_hz / 1e9. */
+	uint64_t (*guest_tsc)(void *opaque, int cpu);
 	void *opaque;
 };
 
@@ -61,6 +73,8 @@ int pc_irq_pending(struct pc_irq *pi, int cpu);
 int pc_irq_ack(struct pc_irq *pi, int cpu);
 
 struct lapic *pc_irq_lapic(struct pc_irq *pi, int cpu);
+/* Tell every LAPIC the guest's MAXPHYADDR (CPUID 0x80000008 EAX[7:0]). */
+void pc_irq_set_phys_bits(struct pc_irq *pi, unsigned bits);
 /* A memory write to 0xfeexxxxx by a device: an MSI. */
 void pc_irq_msi(struct pc_irq *pi, uint64_t addr, uint32_t data);
 

@@ -77,6 +77,28 @@
 	call check_true
 	pop %esi
 .endm
+
+/* For 64-bit code using lib64.inc. */
+/* CHECK64 name: eax != 0 passes */
+.macro CHECK64 name
+	.pushsection .rodata
+.Lc64\@: .asciz "\name"
+	.popsection
+	push %rsi
+	lea .Lc64\@(%rip), %rsi
+	call check64
+	pop %rsi
+.endm
+
+.macro PRINT64 str
+	.pushsection .rodata
+.Lp64\@: .asciz "\str"
+	.popsection
+	push %rsi
+	lea .Lp64\@(%rip), %rsi
+	call puts64
+	pop %rsi
+.endm
 #endif
 
 #endif

@@ -6,26 +6,28 @@ GUEST_B     := $(B)/guest-tests
 GUEST_PROGS := modes uart timer rtc pci fwcfg smp reset hello compute
 GUEST_ELFS  := $(GUEST_PROGS:%=$(GUEST_B)/%.elf) $(GUEST_B)/bzimage.bin $(GUEST_B)/initrd.bin
 GUEST_ASFLAGS := -nostdlib -fno-pic -ffreestanding -Itests/guest -Wa,--fatal-warnings
+# Guests are one RWX segment on purpose; older ld lacks the switch.
+GUEST_LDFLAGS := --build-id=none $(shell $(GUEST_LD) --help 2>/dev/null | grep -q no-warn-rwx-segments && echo --no-warn-rwx-segments)
 
 .PHONY: guest-tests check-guest
 guest-tests: $(GUEST_ELFS)
 CHECK_DEPS += $(GUEST_ELFS)
 .SECONDARY: $(GUEST_PROGS:%=$(GUEST_B)/%.o) $(GUEST_B)/lib.o $(GUEST_B)/bzimage.o
 
-$(GUEST_B)/%.o: tests/guest/%.S tests/guest/guest.h
+$(GUEST_B)/%.o: tests/guest/%.S tests/guest/guest.h tests/guest/lib64.inc
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) -m32 $(GUEST_ASFLAGS) -c -o $@ $<
 
 $(GUEST_B)/%.elf: $(GUEST_B)/%.o $(GUEST_B)/lib.o tests/guest/link.ld
-	$(GUEST_LD) -m elf_i386 -T tests/guest/link.ld --build-id=none --no-warn-rwx-segments -o $@ $< $(GUEST_B)/lib.o
+	$(GUEST_LD) -m elf_i386 -T tests/guest/link.ld $(GUEST_LDFLAGS) -o $@ $< $(GUEST_B)/lib.o
 
 # The bzImage is 64-bit code in a flat file: link as ELF64, then strip to binary.
-$(GUEST_B)/bzimage.o: tests/guest/bzimage.S tests/guest/guest.h
+$(GUEST_B)/bzimage.o: tests/guest/bzimage.S tests/guest/guest.h tests/guest/lib64.inc
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) -m64 $(GUEST_ASFLAGS) -c -o $@ $<
 
 $(GUEST_B)/bzimage.bin: $(GUEST_B)/bzimage.o tests/guest/bzimage.ld
-	$(GUEST_LD) -m elf_x86_64 -T tests/guest/bzimage.ld --build-id=none --no-warn-rwx-segments -o $(GUEST_B)/bzimage.elf $<
+	$(GUEST_LD) -m elf_x86_64 -T tests/guest/bzimage.ld $(GUEST_LDFLAGS) -o $(GUEST_B)/bzimage.elf $<
 	objcopy -O binary $(GUEST_B)/bzimage.elf $@
 
 # A deterministic initrd whose checksum the bzImage guest prints.
@@ -34,4 +36,4 @@ $(GUEST_B)/initrd.bin: tests/guest/guest.mk
 	seq 1 1234 > $@
 
 check-guest: $(B)/hvm $(GUEST_ELFS)
-	tests/guest/run.sh
+	B=$(B) tests/guest/run.sh

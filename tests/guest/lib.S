@@ -398,6 +398,39 @@ delay_us:	/* eax = microseconds, at most ~4 s; gives up if the timer is stuck */
 	pop %eax
 	ret
 
+/* ---- fw_cfg (QEMU docs/specs/fw_cfg.rst, port interface) ------------- */
+	.globl fw_select, fw_read
+fw_select:	/* eax = key */
+	push %edx
+	mov $FW_CFG_SEL, %dx
+	out %ax, %dx
+	pop %edx
+	ret
+
+fw_read:	/* ecx = 1..4 bytes -> eax, little-endian */
+	push %ecx
+	push %edx
+	push %ebx
+	xor %ebx, %ebx
+	xor %edx, %edx
+1:	push %edx
+	mov $FW_CFG_DATA, %dx
+	xor %eax, %eax
+	in %dx, %al
+	pop %edx
+	push %ecx
+	mov %edx, %ecx
+	shl %cl, %eax
+	pop %ecx
+	or %eax, %ebx
+	add $8, %edx
+	loop 1b
+	mov %ebx, %eax
+	pop %ebx
+	pop %edx
+	pop %ecx
+	ret
+
 /* ---- data ------------------------------------------------------------- */
 	.section .rodata
 hexdigits: .ascii "0123456789abcdef"
@@ -420,6 +453,7 @@ gdt_desc:
 	.long gdt
 	.balign 4
 	.word 0
+	.globl idt_desc
 idt_desc:
 	.word 256 * 8 - 1
 	.long idt

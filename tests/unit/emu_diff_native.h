@@ -31,7 +31,7 @@
 /* Fixed virtual addresses, identical natively and in the emu guest. */
 #define DIFF_CODE_VA	0x200000ULL	/* instruction + exit stub */
 #define DIFF_DATA_VA	0x201000ULL	/* memory operands */
-#define DIFF_DATA_LEN	0x2000ULL
+#define DIFF_DATA_LEN	0x1000ULL
 #define DIFF_CODE_MAX	32		/* instruction bytes */
 
 struct diff_regs {

@@ -112,13 +112,18 @@ struct emu_io_ops {
 	/* MMIO (any physical address that is not RAM/ROM), size 1/2/4/8. */
 	uint64_t (*mmio_read)(void *opaque, uint64_t gpa, unsigned size);
 	void (*mmio_write)(void *opaque, uint64_t gpa, unsigned size, uint64_t val);
-	/* Called on WRMSR of TSC_DEADLINE / APIC_BASE etc. may be NULL. */
-	int (*msr_read)(void *opaque, uint32_t msr, uint64_t *val);	/* 0 handled */
-	int (*msr_write)(void *opaque, uint32_t msr, uint64_t val);	/* 0 handled */
+	/* MSRs the core does not own (APIC): 0 handled, <0 #GP, >0 not mine.  May be NULL. */
+	int (*msr_read)(void *opaque, uint32_t msr, uint64_t *val);
+	int (*msr_write)(void *opaque, uint32_t msr, uint64_t val);
 	/* CPUID (answers from the VM's profile); NULL: built-in minimal profile. */
 	void (*cpuid)(void *opaque, uint32_t fn, uint32_t idx, uint32_t out[4]);
 	/* Guest TSC; NULL: host CLOCK_MONOTONIC based. */
 	uint64_t (*rdtsc)(void *opaque);
+	/* INTA when an interrupt can be taken (IF=1, no shadow): vector or -1.  NULL: none. */
+	int (*irq_ack)(void *opaque);
+	/* CR8 <-> local APIC TPR; NULL: plain st->cr8. */
+	uint64_t (*get_cr8)(void *opaque);
+	void (*set_cr8)(void *opaque, uint64_t v);
 };
 
 /* cpu->mode */
@@ -177,6 +182,26 @@ struct emu_cpu {
 
 	char err[160];		/* EMU_STOP_ERROR message */
 	void *eng;		/* engine.c private (struct vcpu glue) */
+
+	/* Core-private bookkeeping (integer core only). */
+	int stop_req;		/* enum emu_stop to return after this instruction */
+	uint8_t shadow_next;	/* STI / MOV SS: interrupts blocked after this instruction */
+	uint8_t nmi_blocked;	/* between NMI delivery and IRET */
+	uint8_t in_delivery;	/* delivering an event: nested faults escalate */
+	uint8_t maxphy;		/* physical address bits */
+	uint8_t tf_at_end;	/* SYSCALL/SYSRET: single-step follows TF after the instruction */
+	int first_vector;	/* vector being delivered when a nested fault hits */
+	uint64_t rsvd_mask;	/* page-table entry bits above MAXPHYADDR */
+	unsigned ud_log;	/* rate-limit state for unknown opcodes */
+	uint64_t tsc_base_ns;	/* host ns at which the built-in TSC was 0 */
+	uint64_t saved_rsp;	/* RSP at instruction start: restored when it faults */
+	uint64_t mtrr_var[16], mtrr_fixed[11], mtrr_def;	/* plain storage */
+	uint64_t trace;		/* debug: log this many instructions (HVM_EMU_TRACE) */
+	struct {		/* state before an event delivery, restored if it faults */
+		uint64_t rsp, rflags;
+		struct seg seg[NR_SEGS];
+		uint8_t cpl;
+	} snap;
 };
 
 /* ------------------------------------------------------------------------ */
@@ -272,8 +297,10 @@ int emu_exec_sse(struct emu_cpu *cpu, struct emu_insn *in);
 /* Initialise an emu_cpu over st/mem (TLB empty, mode from st). */
 void emu_cpu_init(struct emu_cpu *cpu, struct cpu_state *st, struct guest_mem *mem,
 		  const struct emu_io_ops *io, void *io_opaque);
-/* Recompute cpu->mode/cpl/def_osz/def_asz after state loaded from outside. */
+/* Recompute cpu->mode/def_osz/def_asz (and CPL in real/v86 mode) after a mode change. */
 void emu_update_mode(struct emu_cpu *cpu);
+/* st was changed from outside: drop the TLB and lazy state, CPL from SS.DPL. */
+void emu_cpu_reload(struct emu_cpu *cpu);
 /* Execute up to max_insns instructions (interrupt delivery is the caller's). */
 enum emu_stop emu_run(struct emu_cpu *cpu, uint64_t max_insns);
 /*
@@ -303,12 +330,5 @@ void emu_test_free(struct emu_cpu *cpu);
  * Set cpu->test_mode = 0 to have exceptions delivered through the IDT instead.
  */
 int emu_test_run(struct emu_cpu *cpu, uint64_t max_insns, int *vector);
-
-/* emu-B: decode-only entry for tests/unit/test_emu_decode.c (length, osz, modrm, imm
- * against a reference decoder).  Decodes bytes[0..avail) as an instruction in `mode`
- * (enum emu_mode) with no fetch and no side effects.  Returns 0 with *in filled, or -1
- * when the encoding is #UD (unknown, or longer than 15 bytes / avail).  Requested from
- * emu-A; the test links it weakly and falls back to running one instruction. */
-int emu_decode_bytes(const uint8_t *bytes, unsigned avail, int mode, struct emu_insn *in);
 
 #endif

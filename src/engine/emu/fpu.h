@@ -39,6 +39,9 @@
 #define MXCSR_VALID	0xffffu	/* MXCSR_MASK reported by FXSAVE */
 #define MXCSR_RESET	0x1f80
 
+/* x87 control word: bits 7 and 13-15 read as 0, bit 6 as 1 */
+#define FCW_FIX(w)	((uint16_t)(((w) & 0x1f3f) | 0x0040))
+
 /* x87 status word */
 #define FSW_IE		0x0001
 #define FSW_DE		0x0002
@@ -103,6 +106,37 @@ static inline void fx_set_mxcsr(struct emu_cpu *cpu, uint32_t v)
 	memcpy(cpu->st->fxsave + FX_MXCSR, &v, 4);
 }
 
+/* x87 stack state in the FXSAVE image */
+static inline uint16_t fcw(struct emu_cpu *cpu) { return fx_get16(cpu, FX_FCW); }
+static inline uint16_t fsw(struct emu_cpu *cpu) { return fx_get16(cpu, FX_FSW); }
+static inline void set_fsw(struct emu_cpu *cpu, uint16_t v) { fx_put16(cpu, FX_FSW, v); }
+static inline unsigned top(struct emu_cpu *cpu) { return (fsw(cpu) >> 11) & 7; }
+
+static inline void set_top(struct emu_cpu *cpu, unsigned t)
+{
+	set_fsw(cpu, (uint16_t)((fsw(cpu) & ~FSW_TOP) | ((t & 7) << 11)));
+}
+
+static inline int valid(struct emu_cpu *cpu, unsigned i)
+{
+	return (cpu->st->fxsave[FX_FTW] >> ((top(cpu) + i) & 7)) & 1;
+}
+
+static inline void set_valid(struct emu_cpu *cpu, unsigned i, int v)
+{
+	uint8_t bit = (uint8_t)(1u << ((top(cpu) + i) & 7));
+
+	if (v)
+		cpu->st->fxsave[FX_FTW] |= bit;
+	else
+		cpu->st->fxsave[FX_FTW] &= (uint8_t)~bit;
+}
+
+static inline void set_c1(struct emu_cpu *cpu, int c1)
+{
+	set_fsw(cpu, (uint16_t)((fsw(cpu) & ~FSW_C1) | (c1 ? FSW_C1 : 0)));
+}
+
 /* fpu.c: MMX instructions make the x87 stack flat (TOP = 0, all tags valid). */
 void fpu_mmx_enter(struct emu_cpu *cpu);
 /* fpu.c: raise #MF now if an unmasked x87 exception is pending (FSW.ES). */
@@ -110,6 +144,12 @@ void fpu_check_pending(struct emu_cpu *cpu);
 /* fpu.c: FXSAVE / FXRSTOR (0F AE /0 /1) at the modrm operand; REX.W picks the 64-bit image. */
 void fpu_fxsave(struct emu_cpu *cpu, struct emu_insn *in);
 void fpu_fxrstor(struct emu_cpu *cpu, struct emu_insn *in);
+/* fpu_env.c: FNINIT; ES/B from the unmasked flags (after FLDCW); FNSTENV/FLDENV/FNSAVE/FRSTOR. */
+void fpu_fninit(struct emu_cpu *cpu);
+/* fpu_env.c: set TOP keeping each physical register's contents (the slots rotate). */
+void fpu_retop(struct emu_cpu *cpu, unsigned t);
+void fpu_update_es(struct emu_cpu *cpu);
+void fpu_env_insn(struct emu_cpu *cpu, struct emu_insn *in, uint64_t ea, int save, int regs);
 
 /*
  * sse_int.c: packed integer op `op` (0F map opcode) on w = 8 (MMX) or 16 (XMM)

@@ -1,0 +1,177 @@
+/*
+ * emu: the instruction loop -- fetch/decode, execute, retire, with events
+ * (external interrupts, NMI, single-step traps, injected vectors) taken at
+ * instruction boundaries per SDM vol. 3, 6.9 ("Priority among simultaneous
+ * exceptions and interrupts") -- plus the emu_cpu set-up and the test entry.
+ */
+#include "engine/emu/emu_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+uint64_t emu_reg_get(struct emu_cpu *cpu, const struct emu_insn *in, unsigned r, unsigned size)
+{
+	return reg_get(cpu, in, r & 15, size);
+}
+
+void emu_reg_set(struct emu_cpu *cpu, const struct emu_insn *in, unsigned r, unsigned size, uint64_t v)
+{
+	reg_set(cpu, in, r & 15, size, v);
+}
+
+void emu_cpu_init(struct emu_cpu *cpu, struct cpu_state *st, struct guest_mem *mem,
+		  const struct emu_io_ops *io, void *io_opaque)
+{
+	struct timespec ts;
+	memset(cpu, 0, sizeof(*cpu));
+	cpu->st = st;
+	cpu->mem = mem;
+	cpu->io = io;
+	cpu->io_opaque = io_opaque;
+	cpu->exc_vector = -1;
+	cpu->maxphy = 40;
+	if (io && io->cpuid) {
+		uint32_t out[4];
+		io->cpuid(io_opaque, 0x80000008, 0, out);
+		if ((out[0] & 0xff) >= 32 && (out[0] & 0xff) <= 52)
+			cpu->maxphy = (uint8_t)(out[0] & 0xff);
+	}
+	cpu->rsvd_mask = ((1ULL << 52) - 1) & ~((1ULL << cpu->maxphy) - 1);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	cpu->tsc_base_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	emu_cpu_reload(cpu);
+	if (getenv("HVM_EMU_TRACE"))
+		cpu->trace = strtoull(getenv("HVM_EMU_TRACE"), NULL, 0);
+}
+
+void emu_cpu_reload(struct emu_cpu *cpu)
+{
+	struct cpu_state *st = cpu->st;
+	cpu->lf_op = 0;
+	st->rflags = (st->rflags & 0x3f7fd5) | 2;
+	emu_tlb_flush(cpu);
+	emu_update_mode(cpu);
+	/* As VMX does: the CPL is SS.DPL in protected mode. */
+	if (emu_prot(cpu))
+		cpu->cpl = (uint8_t)SEG_DPL(st->seg[S_SS].attr);
+	cpu->in_delivery = 0;
+}
+
+static int inject_pending(struct emu_cpu *cpu)
+{
+	struct cpu_state *st = cpu->st;
+	int v = st->pending_vector;
+	st->pending_vector = -1;
+	if (v < 32 && (st->pending_has_error || v == EXC_DB || v == EXC_UD || v == EXC_BP ||
+		       v == EXC_DE || v == EXC_NM || v == EXC_MF || v == EXC_XM || v == EXC_BR || v == EXC_OF))
+		return emu_deliver_exception(cpu, v, st->pending_error);
+	emu_do_irq(cpu, v);
+	return 0;
+}
+
+enum emu_stop emu_run(struct emu_cpu *cpu, uint64_t max_insns)
+{
+	struct cpu_state *st = cpu->st;
+	struct emu_insn in;
+	uint64_t end = cpu->icount + max_insns;
+	int tf;
+	uint64_t rf;
+
+	cpu->stop_req = 0;
+	if (setjmp(cpu->jb)) {
+		int r = emu_deliver_exception(cpu, cpu->exc_vector, cpu->exc_error);
+		if (r)
+			return (enum emu_stop)r;
+		if (cpu->stop_req)
+			return (enum emu_stop)cpu->stop_req;
+	}
+	if (unlikely(st->pending_vector >= 0)) {
+		int r = inject_pending(cpu);
+		if (r)
+			return (enum emu_stop)r;
+	}
+	while (cpu->icount < end) {
+		if (unlikely(cpu->kick | cpu->irq_hint | st->nmi_pending)) {
+			if (cpu->kick)
+				return EMU_STOP_KICK;
+			if (st->nmi_pending && !cpu->nmi_blocked && !st->int_shadow) {
+				emu_do_nmi(cpu);
+			} else if (cpu->irq_hint && emu_irq_window(cpu) && cpu->io && cpu->io->irq_ack) {
+				int v;
+				cpu->irq_hint = 0;
+				v = cpu->io->irq_ack(cpu->io_opaque);
+				if (v >= 0) {
+					emu_do_irq(cpu, v);
+					/* more may be pending behind this one: look again later */
+					cpu->irq_hint = 1;
+				}
+			}
+		}
+		if (unlikely(st->run_state != CPU_RUNNABLE))
+			return EMU_STOP_HLT;
+		cpu->saved_rsp = st->regs[R_SP];
+		tf = !!(st->rflags & FL_TF);
+		rf = st->rflags & FL_RF;
+		cpu->insn = &in;
+		emu_fetch_insn(cpu, &in);
+		cpu->next_rip = st->rip + in.len;
+		cpu->shadow_next = 0;
+		cpu->tf_at_end = 0;
+		if (unlikely(cpu->trace)) {
+			cpu->trace--;
+			fprintf(stderr, "emu: %04x:%016llx m%d op %02x/%02x len %u ax %llx cx %llx dx %llx bx %llx sp %llx si %llx di %llx fl %llx\n",
+				st->seg[S_CS].sel, (unsigned long long)st->rip, in.map, in.op, in.modrm, in.len,
+				(unsigned long long)st->regs[0], (unsigned long long)st->regs[1],
+				(unsigned long long)st->regs[2], (unsigned long long)st->regs[3],
+				(unsigned long long)st->regs[4], (unsigned long long)st->regs[6],
+				(unsigned long long)st->regs[7], (unsigned long long)emu_get_rflags(cpu));
+		}
+		emu_exec(cpu, &in);
+		st->rip = cpu->mode == MODE_LONG64 ? cpu->next_rip : cpu->next_rip & 0xffffffffULL;
+		st->int_shadow = cpu->shadow_next;
+		cpu->icount++;
+		/* RF lasts for one completed instruction (IRET/POPF setting it start afresh) */
+		if (unlikely(rf))
+			st->rflags &= ~(uint64_t)FL_RF;
+		if (unlikely(cpu->tf_at_end))
+			tf = !!(st->rflags & FL_TF);
+		if (unlikely(tf)) {
+			/* single-step trap after the instruction (SDM vol. 3, 17.3.1.4) */
+			st->dr[6] |= 1u << 14;
+			cpu->saved_rsp = st->regs[R_SP];
+			emu_raise(cpu, EXC_DB, 0);
+		}
+		if (unlikely(cpu->stop_req))
+			return (enum emu_stop)cpu->stop_req;
+	}
+	return EMU_STOP_NONE;
+}
+
+struct emu_cpu *emu_test_new(struct guest_mem *m, struct cpu_state *st)
+{
+	struct emu_cpu *cpu = malloc(sizeof(*cpu));
+	if (!cpu)
+		return NULL;
+	emu_cpu_init(cpu, st, m, NULL, NULL);
+	cpu->test_mode = 1;
+	return cpu;
+}
+
+void emu_test_free(struct emu_cpu *cpu)
+{
+	free(cpu);
+}
+
+int emu_test_run(struct emu_cpu *cpu, uint64_t max_insns, int *vector)
+{
+	enum emu_stop r;
+	cpu->exc_vector = -1;
+	r = emu_run(cpu, max_insns);
+	/* leave the architectural flags readable in st->rflags */
+	emu_get_rflags(cpu);
+	if (vector)
+		*vector = r == EMU_STOP_EXCEPTION ? cpu->exc_vector : -1;
+	return (int)r;
+}

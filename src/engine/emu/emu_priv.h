@@ -1,0 +1,194 @@
+/*
+ * emu: helpers shared by the integer-core files of src/engine/emu/ only
+ * (not part of the API emu.h offers to the x87/SSE units).
+ */
+#ifndef HVM_EMU_PRIV_H
+#define HVM_EMU_PRIV_H
+
+#include "engine/emu/emu.h"
+
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+
+/* ---- lazy flags (flags.c) ---- */
+enum { LF_NONE, LF_ADD, LF_ADC, LF_SUB, LF_SBB, LF_LOGIC, LF_INC, LF_DEC };
+#define LF(op, size)	((uint32_t)(op) << 4 | (size))
+#define FL_ARITH	(FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
+
+static inline uint64_t size_mask(unsigned size)
+{
+	return size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
+}
+
+static inline uint64_t sign_bit(unsigned size)
+{
+	return 1ULL << (size * 8 - 1);
+}
+
+static inline uint64_t sext(uint64_t v, unsigned size)
+{
+	switch (size) {
+	case 1: return (uint64_t)(int64_t)(int8_t)v;
+	case 2: return (uint64_t)(int64_t)(int16_t)v;
+	case 4: return (uint64_t)(int64_t)(int32_t)v;
+	default: return v;
+	}
+}
+
+static inline void lf_set(struct emu_cpu *cpu, unsigned op, unsigned size, uint64_t res,
+			  uint64_t a, uint64_t b)
+{
+	cpu->lf_op = LF(op, size);
+	cpu->lf_res = res;
+	cpu->lf_a = a;
+	cpu->lf_b = b;
+}
+
+int emu_get_cf(struct emu_cpu *cpu);
+int emu_cond(struct emu_cpu *cpu, unsigned cc);
+/* Set the six status flags: SF/ZF/PF from res; CF/OF/AF given. */
+void emu_flags_set(struct emu_cpu *cpu, uint64_t res, unsigned size, int cf, int of, int af);
+/* Replace only the bits in mask (lazy state materialised first). */
+void emu_flags_modify(struct emu_cpu *cpu, uint64_t mask, uint64_t val);
+
+/* ---- ALU (alu.c) ---- */
+uint64_t emu_alu(struct emu_cpu *cpu, unsigned op, unsigned size, uint64_t a, uint64_t b);
+uint64_t emu_shift(struct emu_cpu *cpu, unsigned op, unsigned size, uint64_t v, unsigned cnt);
+uint64_t emu_shld(struct emu_cpu *cpu, unsigned size, uint64_t dst, uint64_t src, unsigned cnt,
+		  int right);
+
+/* ---- modes ---- */
+static inline int emu_long64(const struct emu_cpu *cpu) { return cpu->mode == MODE_LONG64; }
+static inline int emu_prot(const struct emu_cpu *cpu) { return cpu->mode != MODE_REAL && cpu->mode != MODE_VM86; }
+
+/* ---- memory (mmu.c) ---- */
+uint64_t emu_fetch_insn(struct emu_cpu *cpu, struct emu_insn *in);	/* decodes at cs:rip */
+int emu_translate(struct emu_cpu *cpu, uint64_t lin, int acc, uint64_t *gpa);	/* 0 or pfec|0x100 */
+#define ACC_W	1
+#define ACC_U	2
+#define ACC_X	4
+#define ACC_SYS	8
+/* Host pointer for linear lin (translating, may fault), NULL if not RAM (or ROM for writes). */
+void *emu_lin_hostptr(struct emu_cpu *cpu, uint64_t lin, int write);
+void emu_stack_push(struct emu_cpu *cpu, unsigned size, uint64_t v);
+uint64_t emu_stack_pop(struct emu_cpu *cpu, unsigned size);
+uint64_t emu_stack_read(struct emu_cpu *cpu, unsigned size, unsigned depth_bytes);
+unsigned emu_stack_size(struct emu_cpu *cpu);	/* SS.B: 2/4, or 8 in 64-bit mode */
+static inline uint64_t emu_sp_mask(struct emu_cpu *cpu)
+{
+	return size_mask(emu_stack_size(cpu));
+}
+
+/* ---- decode (decode.c) ---- */
+/* Decode from bytes buf[0..avail); -1 if more bytes needed (need > avail), -2 #UD, else 0. */
+int emu_decode(struct emu_cpu *cpu, struct emu_insn *in, const uint8_t *buf, unsigned avail);
+
+/* ---- segments (seg.c) ---- */
+void emu_load_seg(struct emu_cpu *cpu, int seg, uint16_t sel);	/* MOV/POP Sreg rules */
+void emu_seg_from_desc(struct seg *s, uint16_t sel, uint32_t lo, uint32_t hi);
+/* Read the 8-byte descriptor for sel (GDT/LDT); err_code on failure (#GP(sel)) unless noexc. */
+int emu_read_desc(struct emu_cpu *cpu, uint16_t sel, uint32_t *lo, uint32_t *hi, int exc_vec);
+void emu_set_desc_accessed(struct emu_cpu *cpu, uint16_t sel, uint32_t hi);
+void emu_far_jmp(struct emu_cpu *cpu, uint16_t sel, uint64_t off, int call, unsigned osz);
+void emu_far_ret(struct emu_cpu *cpu, unsigned osz, unsigned imm);
+void emu_set_cs_real(struct emu_cpu *cpu, uint16_t sel);
+/* Legacy TSS ring-n stack (#TS on a bad TSS); 64-bit TSS RSPn (idx 0-2) or IST n (idx 3+n-1). */
+void emu_tss_stack(struct emu_cpu *cpu, unsigned dpl, uint16_t *ss, uint64_t *sp);
+uint64_t emu_tss64_rsp(struct emu_cpu *cpu, unsigned idx);
+/* Validate sel as the stack segment for privilege level cpl and load it (vector: #TS or #GP). */
+void emu_load_ss_for(struct emu_cpu *cpu, uint16_t sel, unsigned cpl, int vector);
+/* Load CS from a checked descriptor with RPL = cpl; updates cpu->cpl and the mode. */
+void emu_load_cs(struct emu_cpu *cpu, uint16_t sel, uint32_t lo, uint32_t hi, unsigned cpl);
+/* After a privilege drop: null DS/ES/FS/GS that the new CPL may not use. */
+void emu_null_outer_segs(struct emu_cpu *cpu);
+
+/* ---- interrupts (intr.c) ---- */
+void emu_iret(struct emu_cpu *cpu, unsigned osz);
+/* Deliver an external interrupt / NMI at a boundary (from emu_run, window checked). */
+void emu_do_irq(struct emu_cpu *cpu, int vector);
+void emu_do_nmi(struct emu_cpu *cpu);
+/* Software INT n / INT3 / INTO / INT1 (kind: 0 INT n, 1 INT3/INTO, 2 ICEBP). */
+void emu_soft_int(struct emu_cpu *cpu, int vector, int kind);
+/* Deliver exception (the loop's catch); returns EMU_STOP_* or 0. */
+int emu_deliver_exception(struct emu_cpu *cpu, int vector, uint32_t err);
+uint64_t emu_canon(uint64_t v);
+static inline int emu_is_canon(uint64_t v) { return emu_canon(v) == v; }
+void emu_set_rflags_priv(struct emu_cpu *cpu, uint64_t v, uint64_t mask);
+
+/* ---- system (sys.c) ---- */
+void emu_exec_sys_0f01(struct emu_cpu *cpu, struct emu_insn *in);
+void emu_exec_sys_0f00(struct emu_cpu *cpu, struct emu_insn *in);
+void emu_mov_cr(struct emu_cpu *cpu, struct emu_insn *in, int to_cr);
+void emu_mov_dr(struct emu_cpu *cpu, struct emu_insn *in, int to_dr);
+void emu_rdmsr(struct emu_cpu *cpu);
+void emu_wrmsr(struct emu_cpu *cpu);
+void emu_cpuid(struct emu_cpu *cpu);
+void emu_syscall(struct emu_cpu *cpu);
+void emu_sysret(struct emu_cpu *cpu, struct emu_insn *in);
+void emu_sysenter(struct emu_cpu *cpu);
+void emu_sysexit(struct emu_cpu *cpu, struct emu_insn *in);
+uint64_t emu_rdtsc(struct emu_cpu *cpu);
+int emu_io_allowed(struct emu_cpu *cpu, uint16_t port, unsigned size);	/* raises #GP if not */
+
+/* ---- execution ---- */
+void emu_exec(struct emu_cpu *cpu, struct emu_insn *in);	/* exec.c */
+void emu_exec_0f(struct emu_cpu *cpu, struct emu_insn *in);	/* exec0f.c */
+void emu_exec_string(struct emu_cpu *cpu, struct emu_insn *in);	/* string.c */
+uint32_t emu_port_in(struct emu_cpu *cpu, uint16_t port, unsigned size);
+void emu_port_out(struct emu_cpu *cpu, uint16_t port, unsigned size, uint32_t val);
+
+/* cpu->stop_reason: set by an instruction to end emu_run after it retires */
+#define EMU_REQ_STOP(cpu, r) ((cpu)->stop_req = (r))
+
+static inline uint64_t reg_get(struct emu_cpu *cpu, const struct emu_insn *in, unsigned r,
+			       unsigned size)
+{
+	uint64_t *regs = cpu->st->regs;
+	switch (size) {
+	case 1:
+		if (!in->rex && r >= 4 && r < 8)
+			return (regs[r - 4] >> 8) & 0xff;
+		return regs[r] & 0xff;
+	case 2: return regs[r] & 0xffff;
+	case 4: return regs[r] & 0xffffffffULL;
+	default: return regs[r];
+	}
+}
+
+static inline void reg_set(struct emu_cpu *cpu, const struct emu_insn *in, unsigned r,
+			   unsigned size, uint64_t v)
+{
+	uint64_t *regs = cpu->st->regs;
+	switch (size) {
+	case 1:
+		if (!in->rex && r >= 4 && r < 8)
+			regs[r - 4] = (regs[r - 4] & ~0xff00ULL) | ((v & 0xff) << 8);
+		else
+			regs[r] = (regs[r] & ~0xffULL) | (v & 0xff);
+		break;
+	case 2: regs[r] = (regs[r] & ~0xffffULL) | (v & 0xffff); break;
+	case 4: regs[r] = v & 0xffffffffULL; break;
+	default: regs[r] = v; break;
+	}
+}
+
+/* Operand size of stack operations and near branches: 64 by default in 64-bit mode. */
+static inline unsigned stk_osz(const struct emu_cpu *cpu, const struct emu_insn *in)
+{
+	if (cpu->mode == MODE_LONG64)
+		return in->pfx_66 ? 2 : 8;
+	return in->osz;
+}
+
+/* Jump to target (already computed) with the CS limit / canonical checks. */
+void emu_branch(struct emu_cpu *cpu, const struct emu_insn *in, uint64_t target);
+/* Compare-and-swap on a host pointer of size 1/2/4/8. */
+int emu_cas(void *p, unsigned size, uint64_t *old, uint64_t nv);
+uint64_t emu_host_load(const void *p, unsigned size);
+void emu_host_store(void *p, unsigned size, uint64_t v);
+
+/* rm operand helpers (exec.c) */
+uint64_t emu_rm_read(struct emu_cpu *cpu, struct emu_insn *in, unsigned size);
+void emu_rm_write(struct emu_cpu *cpu, struct emu_insn *in, unsigned size, uint64_t v);
+
+#endif
