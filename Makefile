@@ -47,6 +47,8 @@ unit: $(UNIT_BINS)
 -include tests/guest/guest.mk
 -include scripts/guest.mk
 -include bench/bench.mk
+-include tests/fuzz/fuzz.mk
+-include tests/emu/emu.mk
 
 check: $(B)/hvm unit $(CHECK_DEPS)
 	@B=$(B) scripts/check.sh

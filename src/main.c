@@ -225,6 +225,11 @@ static int cmd_run(int argc, char **argv)
 		if (req == VMREQ_RESET && !cfg.no_reboot) {
 			pr_info("guest reset (%s): rebooting", vm->req_reason);
 			machine_pc_reset(vm);
+			if (vm->eng_ops->vm_reset && vm->eng_ops->vm_reset(vm)) {
+				fprintf(stderr, "hvm: %s engine: reset failed\n", vm->eng_ops->name);
+				status = 125;
+				break;
+			}
 			if (load_guest(vm, &cfg, &kernel, &initrd)) {
 				status = 125;
 				break;

@@ -154,26 +154,10 @@ int boot_elf_parse(const uint8_t *img, size_t len, int is64, struct boot_seg *se
 	return 0;
 }
 
-/* Zero [gpa, gpa+len), which the caller checked is RAM, region by region. */
+/* Zero [gpa, gpa+len), which the caller checked is RAM. */
 static int zero_range(struct guest_mem *m, uint64_t gpa, uint64_t len)
 {
-	while (len) {
-		const struct mem_region *r = mem_find(m, gpa);
-		uint64_t chunk;
-		void *p;
-		if (!r)
-			return -EFAULT;
-		chunk = r->size - (gpa - r->gpa);
-		if (chunk > len)
-			chunk = len;
-		p = gpa_ptr_w(m, gpa, chunk);
-		if (!p)
-			return -EFAULT;
-		memset(p, 0, chunk);
-		gpa += chunk;
-		len -= chunk;
-	}
-	return 0;
+	return gpa_zero(m, gpa, len);
 }
 
 int boot_elf_load(struct guest_mem *m, const uint8_t *img, const struct boot_seg *segs,

@@ -54,10 +54,10 @@ int mem_init(struct guest_mem *m, uint64_t ram_size)
 	if (!m->low_host)
 		return -ENOMEM;
 	/* The legacy VGA window [0xa0000, 0xc0000) is left to MMIO devices. */
-	err = mem_add_region(m, 0, LAYOUT_VGA_START, m->low_host, 0);
+	err = mem_add_region(m, 0, LAYOUT_VGA_START, m->low_host, MEM_F_ANON);
 	if (!err)
 		err = mem_add_region(m, LAYOUT_VGA_END, m->low_end - LAYOUT_VGA_END,
-				     m->low_host + LAYOUT_VGA_END, 0);
+				     m->low_host + LAYOUT_VGA_END, MEM_F_ANON);
 	if (!err && ram_size > m->low_end) {
 		uint64_t hsize = ram_size - m->low_end;
 		m->high_host = map_ram(hsize);
@@ -65,7 +65,7 @@ int mem_init(struct guest_mem *m, uint64_t ram_size)
 			err = -ENOMEM;
 		else {
 			m->high_end = LAYOUT_4G + hsize;
-			err = mem_add_region(m, LAYOUT_4G, hsize, m->high_host, 0);
+			err = mem_add_region(m, LAYOUT_4G, hsize, m->high_host, MEM_F_ANON);
 		}
 	}
 	if (err)
@@ -182,5 +182,41 @@ int gpa_write(const struct guest_mem *m, uint64_t gpa, const void *src, uint64_t
 	}
 	if (m->on_write && total)
 		m->on_write(m->on_write_opaque, start, total);
+	return 0;
+}
+
+/*
+ * Large zeroing (a kernel's bss, a reboot) drops whole pages of hvm's own
+ * anonymous mappings instead of writing them: they read back as zero and
+ * cost nothing until touched.
+ */
+int gpa_zero(const struct guest_mem *m, uint64_t gpa, uint64_t len)
+{
+	const uint64_t pg = 4096;
+	if (!gpa_valid(m, gpa, len))
+		return -EFAULT;
+	while (len) {
+		const struct mem_region *r = mem_find(m, gpa);
+		uint64_t off = gpa - r->gpa, chunk = r->size - off;
+		uint8_t *p = r->host + off;
+		if (r->flags & MEM_F_READONLY)
+			return -EFAULT;
+		if (chunk > len)
+			chunk = len;
+		if (m->on_write)
+			m->on_write(m->on_write_opaque, gpa, chunk);
+		uint64_t head = (pg - ((uintptr_t)p & (pg - 1))) & (pg - 1);
+		if ((r->flags & MEM_F_ANON) && chunk >= head + pg) {
+			uint64_t mid = (chunk - head) & ~(pg - 1);
+			memset(p, 0, head);
+			if (madvise(p + head, mid, MADV_DONTNEED))
+				memset(p + head, 0, mid);
+			memset(p + head + mid, 0, chunk - head - mid);
+		} else {
+			memset(p, 0, chunk);
+		}
+		gpa += chunk;
+		len -= chunk;
+	}
 	return 0;
 }

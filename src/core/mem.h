@@ -14,7 +14,10 @@
 
 #define MEM_MAX_REGIONS 8
 
-enum { MEM_F_READONLY = 1 };	/* ROM: guest writes are dropped */
+enum {
+	MEM_F_READONLY = 1,	/* ROM: guest writes are dropped */
+	MEM_F_ANON = 2,		/* hvm's own anonymous mapping: pages can be dropped to zero them */
+};
 
 struct mem_region {
 	uint64_t gpa;
@@ -60,6 +63,9 @@ void *gpa_ptr_w(const struct guest_mem *m, uint64_t gpa, uint64_t len);
 /* Copy helpers; the range may span adjacent regions.  0 or -EFAULT (nothing copied). */
 int gpa_read(const struct guest_mem *m, uint64_t gpa, void *dst, uint64_t len);
 int gpa_write(const struct guest_mem *m, uint64_t gpa, const void *src, uint64_t len);
+
+/* Zero [gpa, gpa+len) of writable memory (may span regions).  0 or -EFAULT. */
+int gpa_zero(const struct guest_mem *m, uint64_t gpa, uint64_t len);
 
 /* True if [gpa, gpa+len) is all RAM/ROM. */
 int gpa_valid(const struct guest_mem *m, uint64_t gpa, uint64_t len);

@@ -42,6 +42,8 @@ struct engine_ops {
 	int (*sync_state)(struct vcpu *v);
 	/* Drive GSI `gsi` (ISA IRQ n == GSI n) to `level`. */
 	void (*set_irq)(struct vm *vm, unsigned gsi, int level);
+	/* Machine reset (vCPUs stopped): return interrupt controllers/timers to power-on state. */
+	int (*vm_reset)(struct vm *vm);
 	void (*vcpu_destroy)(struct vcpu *v);
 	void (*vm_destroy)(struct vm *vm);
 };

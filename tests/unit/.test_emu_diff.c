@@ -198,6 +198,30 @@ static void dump_case(const struct tcase *c, const struct diff_native_out *n,
 	printf("    rflags native %#llx emu %#llx; exc native %s emu %s\n",
 	       (unsigned long long)n->r.rflags, (unsigned long long)m->r.rflags,
 	       exc_names[n->exc], exc_names[m->exc]);
+	{
+		uint32_t mi, mn, mm;
+		uint16_t ci, si, sn, sm;
+
+		memcpy(&mi, c->in.fx + 24, 4); memcpy(&mn, n->r.fx + 24, 4); memcpy(&mm, m->r.fx + 24, 4);
+		memcpy(&ci, c->in.fx, 2); memcpy(&si, c->in.fx + 2, 2);
+		memcpy(&sn, n->r.fx + 2, 2); memcpy(&sm, m->r.fx + 2, 2);
+		printf("    mxcsr in %#x native %#x emu %#x; fcw %#x fsw in %#x native %#x emu %#x ftw %#x\n",
+		       mi, mn, mm, ci, si, sn, sm, c->in.fx[4]);
+	}
+	for (unsigned i = 0; i < 16; i++) {
+		const uint8_t *a = c->in.fx + 160 + 16 * i;
+		const uint8_t *b = n->r.fx + 160 + 16 * i, *d = m->r.fx + 160 + 16 * i;
+
+		if (!memcmp(a, b, 16) && !memcmp(b, d, 16))
+			continue;
+		printf("    xmm%-2u in ", i);
+		for (int k = 15; k >= 0; k--) printf("%02x", a[k]);
+		printf(" native ");
+		for (int k = 15; k >= 0; k--) printf("%02x", b[k]);
+		printf(" emu ");
+		for (int k = 15; k >= 0; k--) printf("%02x", d[k]);
+		printf("\n");
+	}
 }
 
 /* ---- driving ---- */

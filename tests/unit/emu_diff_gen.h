@@ -262,7 +262,9 @@ static const struct sse_tpl sse_tpls[] = {
 	{ "movntq", 0, 0xe7, K_MM, 8, 0, -1, M_MEM }, { "emms", 0, 0x77, K_MM, 0, 0, -2, M_REG },
 	{ "cvtpi2ps", 0, 0x2a, K_XX, 8, 0, -1, M_ANY }, { "cvtpi2pd", 0x66, 0x2a, K_XX, 8, 0, -1, M_ANY },
 	{ "cvtps2pi", 0, 0x2d, K_MM, 8, 0, -1, M_ANY }, { "cvttps2pi", 0, 0x2c, K_MM, 8, 0, -1, M_ANY },
-	{ "cvtpd2pi", 0x66, 0x2d, K_MM, A16, 0, -1, M_ANY }, { "cvttpd2pi", 0x66, 0x2c, K_MM, A16, 0, -1, M_ANY },
+	/* AMD skips the SDM's alignment check here: keep these aligned */
+	{ "cvtpd2pi", 0x66, 0x2d, K_MM, A16 | 0x40, 0, -1, M_ANY },
+	{ "cvttpd2pi", 0x66, 0x2c, K_MM, A16 | 0x40, 0, -1, M_ANY },
 	{ "movq2dq", 0xf3, 0xd6, K_XX, 0, 0, -1, M_REG }, { "movdq2q", 0xf2, 0xd6, K_MM, 0, 0, -1, M_REG },
 	{ "maskmovdqu", 0x66, 0xf7, K_XX, 0, 0, -1, M_REG }, { "maskmovq", 0, 0xf7, K_MM, 0, 0, -1, M_REG },
 	{ "movhlps", 0, 0x12, K_XX, 0, 0, -1, M_REG }, { "movlhps", 0, 0x16, K_XX, 0, 0, -1, M_REG },
@@ -438,9 +440,9 @@ static void gen_mem(uint64_t *rs, struct tcase *c, struct enc *e, unsigned reg, 
 	unsigned mod;
 	int64_t disp = 0;
 
-	if (aligned) {
+	if (aligned) {		/* 1: aligned, now and then not (#GP); 2: always */
 		off &= ~15ULL;
-		if (rng_below(rs, 24) == 0)
+		if (aligned == 1 && rng_below(rs, 24) == 0)
 			off += 1 + rng_below(rs, 15);
 	} else if (msize > 1 && rng_below(rs, 2)) {
 		off &= ~(uint64_t)(msize - 1);
@@ -702,7 +704,8 @@ static void gen_sse(uint64_t *rs, struct tcase *c, const char *name, uint8_t pfx
 	put(&b, op, 1);
 	rex |= (uint8_t)((reg >> 3) << 2);
 	if (memform) {
-		gen_mem(rs, c, &b, reg, &rex, msize & 0x7f, (msize & 0x80) != 0, &pinned);
+		gen_mem(rs, c, &b, reg, &rex, msize & 0x3f, (msize & 0x80) ? 1 + ((msize & 0x40) != 0) : 0,
+			&pinned);
 	} else {
 		put(&b, 0xc0 | ((reg & 7) << 3) | (rm & 7), 1);
 		rex |= (uint8_t)(rm >> 3);

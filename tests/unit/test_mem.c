@@ -103,6 +103,29 @@ TEST(write_notify)
 	mem_destroy(&m);
 }
 
+TEST(zero)
+{
+	struct guest_mem m;
+	static uint8_t rom[8192];
+	uint8_t *p;
+	CHECK_EQ(mem_init(&m, 16 << 20), 0);
+	p = gpa_ptr(&m, 0x1000, 0x10000);
+	memset(p, 0x5a, 0x10000);
+	/* unaligned head and tail around whole pages */
+	CHECK_EQ(gpa_zero(&m, 0x1003, 0x8000), 0);
+	CHECK_EQ(p[2], 0x5a);
+	for (int i = 3; i < 0x8003; i++)
+		if (p[i]) { CHECK_EQ(p[i], 0); }
+	CHECK_EQ(p[0x8003], 0x5a);
+	/* spanning RAM into a ROM fails without touching anything */
+	CHECK_EQ(mem_add_region(&m, 16 << 20, sizeof(rom), rom, MEM_F_READONLY), 0);
+	p = gpa_ptr(&m, (16 << 20) - 16, 16);
+	memset(p, 0x77, 16);
+	CHECK_EQ(gpa_zero(&m, (16 << 20) - 16, 32), -EFAULT);
+	CHECK_EQ(gpa_zero(&m, (16 << 20) - 16, ~0ULL), -EFAULT);
+	mem_destroy(&m);
+}
+
 TEST(too_small)
 {
 	struct guest_mem m;
@@ -115,5 +138,6 @@ TEST_MAIN_BEGIN("mem")
 	RUN(overflow);
 	RUN(copy_across_regions);
 	RUN(write_notify);
+	RUN(zero);
 	RUN(too_small);
 TEST_MAIN_END()

@@ -42,8 +42,15 @@ void emu_cpu_init(struct emu_cpu *cpu, struct cpu_state *st, struct guest_mem *m
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	cpu->tsc_base_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 	emu_cpu_reload(cpu);
+	cpu->dcache = emu_dcache_new();
 	if (getenv("HVM_EMU_TRACE"))
 		cpu->trace = strtoull(getenv("HVM_EMU_TRACE"), NULL, 0);
+}
+
+void emu_cpu_fini(struct emu_cpu *cpu)
+{
+	free(cpu->dcache);
+	cpu->dcache = NULL;
 }
 
 void emu_cpu_reload(struct emu_cpu *cpu)
@@ -74,7 +81,7 @@ static int inject_pending(struct emu_cpu *cpu)
 enum emu_stop emu_run(struct emu_cpu *cpu, uint64_t max_insns)
 {
 	struct cpu_state *st = cpu->st;
-	struct emu_insn in;
+	struct emu_insn scratch, *in;
 	uint64_t end = cpu->icount + max_insns;
 	int tf;
 	uint64_t rf;
@@ -114,21 +121,22 @@ enum emu_stop emu_run(struct emu_cpu *cpu, uint64_t max_insns)
 		cpu->saved_rsp = st->regs[R_SP];
 		tf = !!(st->rflags & FL_TF);
 		rf = st->rflags & FL_RF;
-		cpu->insn = &in;
-		emu_fetch_insn(cpu, &in);
-		cpu->next_rip = st->rip + in.len;
+		cpu->insn = NULL;
+		in = emu_fetch_insn(cpu, &scratch);
+		cpu->insn = in;
+		cpu->next_rip = st->rip + in->len;
 		cpu->shadow_next = 0;
 		cpu->tf_at_end = 0;
 		if (unlikely(cpu->trace)) {
 			cpu->trace--;
 			fprintf(stderr, "emu: %04x:%016llx m%d op %02x/%02x len %u ax %llx cx %llx dx %llx bx %llx sp %llx si %llx di %llx fl %llx\n",
-				st->seg[S_CS].sel, (unsigned long long)st->rip, in.map, in.op, in.modrm, in.len,
+				st->seg[S_CS].sel, (unsigned long long)st->rip, in->map, in->op, in->modrm, in->len,
 				(unsigned long long)st->regs[0], (unsigned long long)st->regs[1],
 				(unsigned long long)st->regs[2], (unsigned long long)st->regs[3],
 				(unsigned long long)st->regs[4], (unsigned long long)st->regs[6],
 				(unsigned long long)st->regs[7], (unsigned long long)emu_get_rflags(cpu));
 		}
-		emu_exec(cpu, &in);
+		emu_exec(cpu, in);
 		st->rip = cpu->mode == MODE_LONG64 ? cpu->next_rip : cpu->next_rip & 0xffffffffULL;
 		st->int_shadow = cpu->shadow_next;
 		cpu->icount++;
@@ -161,6 +169,8 @@ struct emu_cpu *emu_test_new(struct guest_mem *m, struct cpu_state *st)
 
 void emu_test_free(struct emu_cpu *cpu)
 {
+	if (cpu)
+		emu_cpu_fini(cpu);
 	free(cpu);
 }
 

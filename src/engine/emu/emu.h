@@ -197,6 +197,7 @@ struct emu_cpu {
 	uint64_t saved_rsp;	/* RSP at instruction start: restored when it faults */
 	uint64_t mtrr_var[16], mtrr_fixed[11], mtrr_def;	/* plain storage */
 	uint64_t trace;		/* debug: log this many instructions (HVM_EMU_TRACE) */
+	void *dcache;		/* decoded-instruction cache (mmu.c), NULL if none */
 	struct {		/* state before an event delivery, restored if it faults */
 		uint64_t rsp, rflags;
 		struct seg seg[NR_SEGS];
@@ -297,6 +298,8 @@ int emu_exec_sse(struct emu_cpu *cpu, struct emu_insn *in);
 /* Initialise an emu_cpu over st/mem (TLB empty, mode from st). */
 void emu_cpu_init(struct emu_cpu *cpu, struct cpu_state *st, struct guest_mem *mem,
 		  const struct emu_io_ops *io, void *io_opaque);
+/* Free what emu_cpu_init allocated (the emu_cpu itself is the caller's). */
+void emu_cpu_fini(struct emu_cpu *cpu);
 /* Recompute cpu->mode/def_osz/def_asz (and CPL in real/v86 mode) after a mode change. */
 void emu_update_mode(struct emu_cpu *cpu);
 /* st was changed from outside: drop the TLB and lazy state, CPL from SS.DPL. */

@@ -62,7 +62,9 @@ static inline int emu_long64(const struct emu_cpu *cpu) { return cpu->mode == MO
 static inline int emu_prot(const struct emu_cpu *cpu) { return cpu->mode != MODE_REAL && cpu->mode != MODE_VM86; }
 
 /* ---- memory (mmu.c) ---- */
-uint64_t emu_fetch_insn(struct emu_cpu *cpu, struct emu_insn *in);	/* decodes at cs:rip */
+/* Decode the instruction at cs:rip: a cached decode, or `scratch` filled. */
+struct emu_insn *emu_fetch_insn(struct emu_cpu *cpu, struct emu_insn *scratch);
+void *emu_dcache_new(void);
 int emu_translate(struct emu_cpu *cpu, uint64_t lin, int acc, uint64_t *gpa);	/* 0 or pfec|0x100 */
 #define ACC_W	1
 #define ACC_U	2

@@ -468,6 +468,7 @@ static void emu_vcpu_destroy(struct vcpu *v)
 		return;
 	pthread_mutex_destroy(&ev->lock);
 	pthread_cond_destroy(&ev->cond);
+	emu_cpu_fini(&ev->cpu);
 	free(ev);
 	v->eng = NULL;
 }

@@ -152,11 +152,14 @@ static void arith(struct emu_cpu *cpu, int xop, unsigned di, const uint8_t *a, c
 /* Masked underflow response of a two-operand op: indefinite result / unordered compare. */
 static void arith_underflow(struct emu_cpu *cpu, int xop, unsigned di, int npop)
 {
+	int cmp = xop == XH_COM || xop == XH_UCOM;
+
+	/* compares report "unordered" even when the fault is unmasked */
+	if (cmp)
+		set_fsw(cpu, fsw(cpu) | FSW_C0 | FSW_C2 | FSW_C3);
 	if (stack_fault(cpu, 0))
 		return;
-	if (xop == XH_COM || xop == XH_UCOM)
-		set_fsw(cpu, fsw(cpu) | FSW_C0 | FSW_C2 | FSW_C3);
-	else
+	if (!cmp)
 		st_put(cpu, di, indefinite);
 	while (npop-- > 0)
 		pop(cpu);
@@ -231,17 +234,18 @@ static void comi(struct emu_cpu *cpu, unsigned i, int unordered_ok, int npop)
 	uint16_t hsw;
 
 	set_c1(cpu, 0);
+	/* EFLAGS get the result ("unordered" on a fault) even when the fault is unmasked */
 	if (!valid(cpu, 0) || !valid(cpu, i)) {
+		emu_set_rflags(cpu, fl | FL_ZF | FL_PF | FL_CF);
 		if (stack_fault(cpu, 0))
 			return;
-		emu_set_rflags(cpu, fl | FL_ZF | FL_PF | FL_CF);
 	} else {
 		hsw = fpu_host(unordered_ok ? XH_UCOM : XH_COM, fcw(cpu), fx_st(cpu, 0), fx_st(cpu, i),
 			       r0, r1, m);
-		if (raise_fl(cpu, hsw & 0x3f) & ABORT_REG)
-			return;
 		emu_set_rflags(cpu, fl | ((hsw & FSW_C3) ? FL_ZF : 0) | ((hsw & FSW_C2) ? FL_PF : 0) |
 				     ((hsw & FSW_C0) ? FL_CF : 0));
+		if (raise_fl(cpu, hsw & 0x3f) & ABORT_REG)
+			return;
 	}
 	if (npop)
 		pop(cpu);
@@ -271,7 +275,7 @@ static void load_push(struct emu_cpu *cpu, int xop, const void *img)
 		memcpy(m, img, 10);
 		fl = fpu_host(xop, fcw(cpu), z, z, v, r1, m) & 0x3f;
 	}
-	if (raise_fl(cpu, fl) & ABORT_REG)
+	if (raise_fl(cpu, fl) & FSW_IE)	/* an unmasked #D still loads */
 		return;
 	set_c1(cpu, 0);
 	push(cpu, v);
@@ -354,8 +358,8 @@ static int d9_group(struct emu_cpu *cpu, unsigned low)
 		return 0;
 	case 0x24: case 0x25:	/* FTST, FXAM */
 		if (low == 0x24 && !valid(cpu, 0)) {
-			if (!stack_fault(cpu, 0))
-				set_fsw(cpu, fsw(cpu) | FSW_C0 | FSW_C2 | FSW_C3);
+			set_fsw(cpu, fsw(cpu) | FSW_C0 | FSW_C2 | FSW_C3);
+			stack_fault(cpu, 0);
 			return 0;
 		}
 		hsw = fpu_host(low == 0x24 ? XH_TST : XH_XAM, fcw(cpu), fx_st(cpu, 0), z, r0, r1, m);

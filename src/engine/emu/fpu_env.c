@@ -188,8 +188,10 @@ void fpu_env_insn(struct emu_cpu *cpu, struct emu_insn *in, uint64_t ea, int sav
 		emu_write_buf(cpu, in->seg, ea, buf, n + (regs ? 80 : 0));
 		if (regs)
 			fpu_fninit(cpu);
-		else	/* FNSTENV masks all exceptions */
+		else {	/* FNSTENV masks all exceptions, so nothing is pending any more */
 			fx_put16(cpu, FX_FCW, fcw(cpu) | 0x3f);
+			fpu_update_es(cpu);
+		}
 		return;
 	}
 	n = in->osz == 2 ? 14 : 28;

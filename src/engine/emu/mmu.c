@@ -10,6 +10,7 @@
  */
 #include "engine/emu/emu_priv.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static inline unsigned tlb_idx(uint64_t lin)
@@ -449,7 +450,59 @@ uint64_t emu_stack_pop(struct emu_cpu *cpu, unsigned size)
 
 /* ---- instruction fetch ---- */
 
-uint64_t emu_fetch_insn(struct emu_cpu *cpu, struct emu_insn *in)
+/*
+ * Decoded instructions are cached by host address and mode.  A hit is
+ * re-validated against the bytes in memory, so self- and cross-modifying
+ * code needs no invalidation machinery.
+ */
+#define DC_BITS 12
+struct dc_entry {
+	const uint8_t *hp;
+	uint32_t key;
+	uint64_t b0, b1;	/* the 16 bytes at hp when decoded */
+	struct emu_insn in;
+};
+
+struct emu_dcache {
+	struct dc_entry e[1u << DC_BITS];
+};
+
+void *emu_dcache_new(void)
+{
+	return calloc(1, sizeof(struct emu_dcache));
+}
+
+static struct emu_insn *fetch_cached(struct emu_cpu *cpu, const uint8_t *p)
+{
+	struct emu_dcache *dc = cpu->dcache;
+	uintptr_t h = (uintptr_t)p;
+	struct dc_entry *d = &dc->e[(h ^ (h >> DC_BITS)) & ((1u << DC_BITS) - 1)];
+	uint32_t key = cpu->mode | (uint32_t)cpu->def_osz << 4 | (uint32_t)cpu->def_asz << 8;
+	uint64_t b0, b1;
+	int r;
+	memcpy(&b0, p, 8);
+	memcpy(&b1, p + 8, 8);
+	if (likely(d->hp == p && d->key == key)) {
+		unsigned len = d->in.len;
+		uint64_t m0 = len >= 8 ? ~0ULL : (1ULL << (len * 8)) - 1;
+		uint64_t m1 = len > 8 ? (1ULL << ((len - 8) * 8)) - 1 : 0;
+		if (!(((b0 ^ d->b0) & m0) | ((b1 ^ d->b1) & m1)))
+			return &d->in;
+	}
+	d->hp = NULL;
+	r = emu_decode(cpu, &d->in, p, 15);
+	if (r == -2)
+		emu_ud(cpu);
+	if (r)
+		emu_raise(cpu, EXC_GP, 0);
+	d->hp = p;
+	d->key = key;
+	d->b0 = b0;
+	d->b1 = b1;
+	return &d->in;
+}
+
+struct emu_insn *emu_fetch_insn(struct emu_cpu *cpu, struct emu_insn *in)
 {
 	struct cpu_state *st = cpu->st;
 	uint64_t rip = st->rip, lin;
@@ -476,12 +529,14 @@ uint64_t emu_fetch_insn(struct emu_cpu *cpu, struct emu_insn *in)
 		if (e->tag != ((lin & ~0xfffULL) | (uint64_t)user))
 			goto slow;	/* not RAM */
 	}
+	if (likely(lim == 15 && off <= 4096 - 16 && cpu->dcache))
+		return fetch_cached(cpu, (const uint8_t *)(uintptr_t)(lin + e->addend));
 	avail = 4096 - off;
 	if (avail > lim)
 		avail = lim;
 	r = emu_decode(cpu, in, (const uint8_t *)(uintptr_t)(lin + e->addend), avail);
 	if (likely(r == 0))
-		return lin;
+		return in;
 	if (r == -2)
 		emu_ud(cpu);
 	if (r == -3 || avail == lim)
@@ -502,7 +557,7 @@ slow:
 			n += chunk;
 			r = emu_decode(cpu, in, cpu->fetch_buf, n);
 			if (r == 0)
-				return lin;
+				return in;
 			if (r == -2)
 				emu_ud(cpu);
 			if (r == -3)
@@ -511,7 +566,6 @@ slow:
 		emu_raise(cpu, EXC_GP, 0);
 	}
 }
-
 void *emu_lin_hostptr(struct emu_cpu *cpu, uint64_t lin, int write)
 {
 	int user = acc_user(cpu, 0), type = write ? TLB_WRITE : TLB_READ;

@@ -228,6 +228,7 @@ const struct engine_ops kvm_engine = {
 	.name = "kvm",
 	.probe = kvm_probe,
 	.vm_init = kvm_vm_init,
+	.vm_reset = kvm_vm_reset,
 	.vcpu_init = kvm_vcpu_init,
 	.vcpu_run = kvm_vcpu_run,
 	.vcpu_kick = kvm_vcpu_kick,
