@@ -6,7 +6,7 @@ B=${B:-build}
 K=$B/guest/vmlinuz
 I=$B/guest/initramfs.cpio.gz
 [ -f "$K" ] && [ -f "$I" ] || { echo "hvm: default guest missing: run 'make guest'" >&2; exit 1; }
-APPEND=${APPEND:-$(cat "$B/guest/cmdline" 2>/dev/null || echo "console=ttyS0 panic=-1")}
+APPEND=${APPEND:-$(cat "$B/guest/append" 2>/dev/null || echo "console=ttyS0 panic=-1")}
 engine_line=$("$B/hvm" probe | grep '^kvm:' || true)
 echo "hvm: booting $K (engine ${ENGINE:-auto}; $engine_line)" >&2
 echo "hvm: Ctrl-A x quits, Ctrl-A h lists the keys." >&2

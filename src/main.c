@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/vm.h"
+#include "engine/kvm/kvm.h"
 #include "host/chr_host.h"
 #include "machine_pc.h"
 
@@ -76,33 +77,50 @@ static int map_file(const char *what, const char *path, struct file_map *f)
 	return 0;
 }
 
-static const struct engine_ops *pick_engine(const struct vm_config *cfg)
+/*
+ * The engine for `choice`, or NULL (with the reason in why) when a forced
+ * engine cannot run.  For auto, why says what was chosen and why.
+ */
+static const struct engine_ops *pick_engine(enum engine_choice choice, char *why, size_t len)
 {
-	char why[256] = "";
-	if (cfg->engine == ENGINE_EMU)
+	char kwhy[200] = "";
+	if (choice == ENGINE_EMU) {
+		snprintf(why, len, "forced");
 		return &emu_engine;
-	if (kvm_engine.probe(why, sizeof(why)) == 0) {
-		pr_info("engine: kvm");
-		return &kvm_engine;
 	}
-	if (cfg->engine == ENGINE_KVM) {
-		fprintf(stderr, "hvm: --engine kvm: %s\n", why);
+	if (kvm_engine.probe(kwhy, sizeof(kwhy)) == 0) {
+		if (choice == ENGINE_KVM) {
+			snprintf(why, len, "forced");
+			return &kvm_engine;
+		}
+		/* A KVM that emulates guest kernel code is far slower than emu. */
+		if (kvm_speed_check(kwhy, sizeof(kwhy)) == 0) {
+			snprintf(why, len, "kvm works at hardware speed: %s", kwhy);
+			return &kvm_engine;
+		}
+		snprintf(why, len, "%s", kwhy);
+		return &emu_engine;
+	}
+	if (choice == ENGINE_KVM) {
+		snprintf(why, len, "%s", kwhy);
 		return NULL;
 	}
-	pr_info("engine: emu (kvm unavailable: %s)", why);
+	snprintf(why, len, "kvm unavailable: %s", kwhy);
 	return &emu_engine;
 }
 
 static int cmd_probe(void)
 {
-	const struct engine_ops *e[] = { &kvm_engine, &emu_engine };
+	const struct engine_ops *e[] = { &kvm_engine, &emu_engine }, *a;
+	char why[256] = "";
 	for (unsigned i = 0; i < 2; i++) {
-		char why[256] = "";
 		if (e[i]->probe(why, sizeof(why)) == 0)
 			printf("%s: available\n", e[i]->name);
 		else
 			printf("%s: unavailable: %s\n", e[i]->name, why);
 	}
+	a = pick_engine(ENGINE_AUTO, why, sizeof(why));
+	printf("auto: %s (%s)\n", a->name, why);
 	return 0;
 }
 
@@ -166,9 +184,12 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (cfg.initrd && map_file("--initrd", cfg.initrd, &initrd))
 		return 2;
-	eng = pick_engine(&cfg);
-	if (!eng)
+	eng = pick_engine(cfg.engine, err, sizeof(err));
+	if (!eng) {
+		fprintf(stderr, "hvm: --engine kvm: %s\n", err);
 		return 2;
+	}
+	pr_info("engine: %s (%s%s)", eng->name, cfg.engine == ENGINE_AUTO ? "auto: " : "", err);
 
 	vm = calloc(1, sizeof(*vm));
 	if (!vm)

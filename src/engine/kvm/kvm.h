@@ -35,4 +35,11 @@ int kvm_read_guest_virt(struct vcpu *v, uint64_t lin, void *buf, size_t len);
  */
 int kvm_vm_reset(struct vm *vm);
 
+/*
+ * Time a tiny guest loop: 1 (with the reason in why) when KVM emulates guest
+ * kernel code in software here, 0 when it runs at hardware speed, -errno
+ * when KVM is unusable.  Takes a few milliseconds.
+ */
+int kvm_speed_check(char *why, size_t len);
+
 #endif
