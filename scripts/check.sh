@@ -21,7 +21,7 @@ for t in "$B"/tests/test_*; do
 	run_suite unit "$t"
 done
 if [ -z "$ONLY" ]; then
-	for s in tests/guest/run.sh tests/kut/run.sh tests/boot/run.sh; do
+	for s in tests/cli/run.sh tests/guest/run.sh tests/kut/run.sh tests/boot/run.sh; do
 		[ -x "$s" ] && run_suite "$(basename "$(dirname "$s")")" "$s"
 	done
 fi

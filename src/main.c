@@ -309,6 +309,6 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "probe"))
 		return cmd_probe();
-	fprintf(stderr, "hvm: unknown command '%s'\n%s", argv[1], usage);
+	fprintf(stderr, "hvm: unknown command '%s' (see hvm --help)\n", argv[1]);
 	return 2;
 }
