@@ -61,6 +61,10 @@ check-asan:
 	@$(MAKE) --no-print-directory B=build-asan OPT=-O1 \
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" check-unit
 
+# The Debian guest under kvm only (very slow where KVM emulates kernel code): not in CI.
+check-slow: $(B)/hvm guest
+	@HVM_ENGINES=kvm BOOT_TIMEOUT_KVM=$${BOOT_TIMEOUT_KVM:-3600} B=$(B) tests/boot/run.sh
+
 deps:
 	@scripts/install-deps.sh
 

@@ -26,31 +26,42 @@ append=$(cat "$G/append" 2>/dev/null || echo "console=ttyS0 panic=-1")
 # %4f is "O": the kernel's echo of its command line cannot fake the marker.
 cmd='echo HVM-MARKER-%4fK'
 
-for e in "${ENGINES_ALL[@]}"; do
-	t="boot/linux@$e"
-	if [ -n "${ENGINE_WHY[$e]+x}" ]; then
-		skip "$t" "engine $e unavailable: ${ENGINE_WHY[$e]}"
-		continue
-	fi
-	base=$LOGDIR/linux@$e
-	rm -f "$base".*
-	t0=$SECONDS
-	run_hvm "$base" "${TMO[$e]}" run --engine "$e" --memory 256M --no-reboot \
-		--kernel "$G/vmlinuz" --initrd "$G/initramfs.cpio.gz" \
-		--append "$append hvm.cmd=$cmd"
-	echo "boot/linux@$e: status $RC after $((SECONDS - t0)) s" >&2
-	out=$(tr -d '\r' < "$base.out")
-	if ! grep -qx 'HVM-MARKER-OK' <<< "$out"; then
-		if [ "$RC" -eq 124 ] || [ "$RC" -eq 137 ]; then
-			why="timed out after ${TMO[$e]}s"
-		else
-			why="exit status $RC"
+# boot_test NAME CPUS CMD WANT: boot with hvm.cmd=CMD, pass when a line equal
+# to WANT appears and hvm exits 0 (ACPI power-off).
+boot_test() {
+	local name=$1 cpus=$2 cmd=$3 want=$4 e t base t0 out why last
+	for e in "${ENGINES_ALL[@]}"; do
+		t="boot/$name@$e"
+		if [ -n "${ENGINE_WHY[$e]+x}" ]; then
+			skip "$t" "engine $e unavailable: ${ENGINE_WHY[$e]}"
+			continue
 		fi
-		last=$(grep -v '^[[:space:]]*$' <<< "$out" | tail -n1)
-		fail "$t" "no marker line; $why; last line: ${last:-(no output)} (log $base.out)" "$XFAIL"
-	elif [ "$RC" -ne 0 ]; then
-		fail "$t" "marker seen but exit status $RC, want 0 (ACPI power-off)" "$XFAIL"
-	else
-		pass_note "$t" "$XFAIL"
-	fi
-done
+		base=$LOGDIR/$name@$e
+		rm -f "$base".*
+		t0=$SECONDS
+		run_hvm "$base" "${TMO[$e]}" run --engine "$e" --memory 256M --cpus "$cpus" --no-reboot \
+			--kernel "$G/vmlinuz" --initrd "$G/initramfs.cpio.gz" \
+			--append "$append hvm.cmd=$cmd"
+		echo "boot/$name@$e: status $RC after $((SECONDS - t0)) s" >&2
+		out=$(tr -d '\r' < "$base.out")
+		if ! grep -qxF -- "$want" <<< "$out"; then
+			if [ "$RC" -eq 124 ] || [ "$RC" -eq 137 ]; then
+				why="timed out after ${TMO[$e]}s"
+			else
+				why="exit status $RC"
+			fi
+			last=$(grep -v '^[[:space:]]*$' <<< "$out" | tail -n1)
+			fail "$t" "no line '$want'; $why; last line: ${last:-(no output)} (log $base.out)" "$XFAIL"
+		elif [ "$RC" -ne 0 ]; then
+			fail "$t" "'$want' seen but exit status $RC, want 0 (ACPI power-off)" "$XFAIL"
+		else
+			pass_note "$t" "$XFAIL"
+		fi
+	done
+}
+
+boot_test linux 1 "$cmd" HVM-MARKER-OK
+# The guest must see and bring up both CPUs.  The kernel's echo of its command
+# line shows "CPUS=$(", never "CPUS=2".
+boot_test linux-smp 2 'echo CPUS=$(grep -c ^processor /proc/cpuinfo) ONLINE=$(cat /sys/devices/system/cpu/online)' \
+	'CPUS=2 ONLINE=0-1'
