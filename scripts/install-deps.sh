@@ -3,7 +3,7 @@
 # Quiet and quick when everything is already there.
 set -euo pipefail
 PKGS="build-essential binutils nasm pkg-config libzydis-dev cpio kmod e2fsprogs xz-utils zstd ca-certificates"
-[ "${1:-}" = "--bench" ] && PKGS="$PKGS qemu-system-x86 time"
+[ "${1:-}" = "--bench" ] && PKGS="$PKGS qemu-system-x86 time bc"
 missing=()
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
