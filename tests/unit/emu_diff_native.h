@@ -33,6 +33,9 @@
 #define DIFF_DATA_VA	0x201000ULL	/* memory operands */
 #define DIFF_DATA_LEN	0x1000ULL
 #define DIFF_CODE_MAX	32		/* instruction bytes */
+#define DIFF_BRANCH_VA	(DIFF_CODE_VA + 0x40)	/* where generated branches go */
+#define DIFF_TOOK_OFF	0xff0		/* code-page byte the branch stub sets */
+#define DIFF_EXIT_OFF	0xfe0		/* code-page quad: &diffx_exit */
 
 struct diff_regs {
 	uint64_t gpr[16];
@@ -101,7 +104,7 @@ __asm__(
 	"	mov %r12, 96(%rax)\n mov %r13, 104(%rax)\n mov %r14, 112(%rax)\n mov %r15, 120(%rax)\n"
 	"	mov diffx_guest_rsp(%rip), %rcx\n mov %rcx, 32(%rax)\n"
 	"	fxsave64 144(%rax)\n"
-	"	cld\n"
+	"	pushq $0x202\n popfq\n"	/* DF, AC (POPF may set it) off for C */
 	"	fxrstor64 diffx_host_fx(%rip)\n"
 	"	pop %r15\n pop %r14\n pop %r13\n pop %r12\n pop %rbp\n pop %rbx\n"
 	"	ret\n"
@@ -133,6 +136,7 @@ static void diffx_handler(int sig, siginfo_t *si, void *uc_)
 {
 	ucontext_t *uc = uc_;
 
+	__asm__ volatile("pushq $0x202\n\tpopfq" ::: "cc");	/* AC/DF off before any C runs */
 	diffx_sig_exc = diffx_classify(sig, si);
 	diffx_sig_rip = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
 	siglongjmp(diffx_jb, 1);
@@ -180,20 +184,35 @@ static void diffx_run_one(const uint8_t *code, unsigned len, const struct diff_r
 	uint64_t ex = (uint64_t)(uintptr_t)diffx_exit;
 	static struct diff_regs r __attribute__((aligned(16)));
 
+	uint8_t *bp = (uint8_t *)DIFF_BRANCH_VA;
+	int32_t took = (int32_t)(DIFF_TOOK_OFF - (DIFF_BRANCH_VA - DIFF_CODE_VA) - 7);
+
+	int32_t rel;
+
+	/* The address of diffx_exit sits aligned: POPF may have turned on alignment checks. */
+	memcpy(cp + DIFF_EXIT_OFF, &ex, 8);
 	memcpy(cp, code, len);
-	/* jmp *0(%rip); .quad diffx_exit */
+	/* jmp *exit(%rip) */
+	rel = (int32_t)(DIFF_EXIT_OFF - (len + 6));
 	cp[len] = 0xff; cp[len + 1] = 0x25;
-	memset(cp + len + 2, 0, 4);
-	memcpy(cp + len + 6, &ex, 8);
+	memcpy(cp + len + 2, &rel, 4);
+	/* branch target: movb $1, took(%rip) (no flags touched); jmp *exit(%rip) */
+	bp[0] = 0xc6; bp[1] = 0x05;
+	memcpy(bp + 2, &took, 4);
+	bp[6] = 1;
+	rel = (int32_t)(DIFF_EXIT_OFF - (DIFF_BRANCH_VA - DIFF_CODE_VA + 13));
+	bp[7] = 0xff; bp[8] = 0x25;
+	memcpy(bp + 9, &rel, 4);
+	cp[DIFF_TOOK_OFF] = 0;
 	memcpy((void *)DIFF_DATA_VA, data, DIFF_DATA_LEN);
 	r = *in;
 	diffx_sig_exc = DX_NONE;
 	if (sigsetjmp(diffx_jb, 1) == 0) {
 		diffx_enter(&r, DIFF_CODE_VA);
-		r.rip = DIFF_CODE_VA + len;
+		r.rip = cp[DIFF_TOOK_OFF] ? DIFF_BRANCH_VA : DIFF_CODE_VA + len;
 		out->exc = DX_NONE;
 	} else {
-		__asm__ volatile("fxrstor64 %0" :: "m"(diffx_host_fx));
+		__asm__ volatile("pushq $0x202\n\tpopfq\n\tfxrstor64 %0" :: "m"(diffx_host_fx) : "cc");
 		r = *in;
 		r.rip = diffx_sig_rip;
 		out->exc = diffx_sig_exc;

@@ -3,7 +3,8 @@
  * with RFLAGS exactly as the SDM vol. 2 pseudo-code (SAL/SAR/SHL/SHR,
  * RCL/RCR/ROL/ROR, SHLD/SHRD).  Where the SDM leaves a flag undefined we
  * produce what current Intel cores do for the common cases (AF = 0 after
- * shifts, OF computed by the count-1 rule for every count).
+ * shifts, OF computed by the count-1 rule for every count), plus MUL/DIV and
+ * the BCD adjusts.
  */
 #include "engine/emu/emu_priv.h"
 
@@ -143,4 +144,130 @@ uint64_t emu_shld(struct emu_cpu *cpu, unsigned size, uint64_t dst, uint64_t src
 	}
 	emu_flags_set(cpu, r, size, cf, !!((r ^ dst) & sb), 0);
 	return r;
+}
+
+/* MUL/IMUL/DIV/IDIV of group 3 (F6/F7 /4-/7). */
+void emu_muldiv(struct emu_cpu *cpu, struct emu_insn *in, unsigned size, unsigned op)
+{
+	uint64_t *r = cpu->st->regs, m = size_mask(size), src = emu_rm_read(cpu, in, size);
+	unsigned bits = size * 8;
+	if (op < 6) {
+		unsigned __int128 p;
+		uint64_t lo, hi;
+		int ovf;
+		if (op == 4) {
+			p = (unsigned __int128)(r[R_AX] & m) * src;
+			lo = (uint64_t)p & m;
+			hi = size == 8 ? (uint64_t)(p >> 64) : (uint64_t)(p >> bits) & m;
+			ovf = hi != 0;
+		} else {
+			__int128 sp = (__int128)(int64_t)sext(r[R_AX], size) * (int64_t)sext(src, size);
+			lo = (uint64_t)sp & m;
+			hi = size == 8 ? (uint64_t)((unsigned __int128)sp >> 64) : (uint64_t)(sp >> bits) & m;
+			ovf = (__int128)(int64_t)sext(lo, size) != sp;
+		}
+		if (size == 1)
+			reg_set(cpu, in, R_AX, 2, lo | hi << 8);
+		else {
+			reg_set(cpu, in, R_AX, size, lo);
+			reg_set(cpu, in, R_DX, size, hi);
+		}
+		emu_flags_set(cpu, lo, size, ovf, ovf, 0);
+		return;
+	}
+	if (!src)
+		emu_raise(cpu, EXC_DE, 0);
+	{
+		uint64_t lo = size == 1 ? (r[R_AX] & 0xff) : r[R_AX] & m;
+		uint64_t hi = size == 1 ? ((r[R_AX] >> 8) & 0xff) : r[R_DX] & m;
+		uint64_t q, rem;
+		if (op == 6) {
+			unsigned __int128 n = size == 8 ? ((unsigned __int128)hi << 64 | lo) :
+					      (unsigned __int128)(hi << bits | lo);
+			unsigned __int128 qq = n / src;
+			if (qq > m)
+				emu_raise(cpu, EXC_DE, 0);
+			q = (uint64_t)qq;
+			rem = (uint64_t)(n % src);
+		} else {
+			__int128 n = size == 8 ? (__int128)((unsigned __int128)hi << 64 | lo) :
+				     (__int128)(int64_t)sext(hi << bits | lo, size * 2);
+			__int128 d = (int64_t)sext(src, size), qq;
+			__int128 maxq = (__int128)1 << (bits - 1);
+			if (size == 8 && (unsigned __int128)n == (unsigned __int128)1 << 127 && d == -1)
+				emu_raise(cpu, EXC_DE, 0);
+			qq = n / d;
+			if (qq >= maxq || qq < -maxq)
+				emu_raise(cpu, EXC_DE, 0);
+			q = (uint64_t)qq & m;
+			rem = (uint64_t)(n % d) & m;
+		}
+		if (size == 1)
+			reg_set(cpu, in, R_AX, 2, (q & 0xff) | (rem & 0xff) << 8);
+		else {
+			reg_set(cpu, in, R_AX, size, q);
+			reg_set(cpu, in, R_DX, size, rem);
+		}
+	}
+}
+
+/* BCD / ASCII adjusts (27 2F 37 3F D4 D5), SDM vol. 2 pseudo-code. */
+void emu_bcd(struct emu_cpu *cpu, struct emu_insn *in)
+{
+	uint64_t f = emu_get_rflags(cpu);
+	unsigned al = cpu->st->regs[R_AX] & 0xff, ah = (cpu->st->regs[R_AX] >> 8) & 0xff;
+	int cf = !!(f & FL_CF), af = !!(f & FL_AF), ocf = cf;
+	unsigned oal = al;
+	switch (in->op) {
+	case 0x27: case 0x2f: {
+		int sub = in->op == 0x2f;
+		cf = 0;
+		if ((al & 0xf) > 9 || af) {
+			cf = ocf || (sub ? al < 6 : al > 0xf9);
+			al = (al + (sub ? -6 : 6)) & 0xff;
+			af = 1;
+		} else {
+			af = 0;
+		}
+		if (oal > 0x99 || ocf) {
+			al = (al + (sub ? -0x60 : 0x60)) & 0xff;
+			cf = 1;
+		}
+		reg_set(cpu, in, R_AX, 1, al);
+		emu_flags_set(cpu, al, 1, cf, 0, af);
+		return;
+	}
+	case 0x37: case 0x3f: {
+		uint64_t ax = cpu->st->regs[R_AX] & 0xffff;
+		if ((al & 0xf) > 9 || af) {
+			ax = in->op == 0x37 ? ax + 0x106 : ax - 6;
+			if (in->op == 0x3f)
+				ax = (ax & 0xff) | ((((ax >> 8) - 1) & 0xff) << 8);
+			af = cf = 1;
+		} else {
+			af = cf = 0;
+		}
+		ax = (ax & 0xff0f);
+		reg_set(cpu, in, R_AX, 2, ax);
+		emu_flags_set(cpu, ax & 0xff, 1, cf, 0, af);
+		return;
+	}
+	case 0xd4: {
+		unsigned base = in->imm & 0xff;
+		if (!base)
+			emu_raise(cpu, EXC_DE, 0);
+		ah = al / base;
+		al = al % base;
+		reg_set(cpu, in, R_AX, 2, al | ah << 8);
+		emu_flags_set(cpu, al, 1, 0, 0, 0);
+		return;
+	}
+	default: {	/* D5 AAD */
+		unsigned base = in->imm & 0xff;
+		al = (al + ah * base) & 0xff;
+		reg_set(cpu, in, R_AX, 2, al);
+		emu_flags_set(cpu, al, 1, 0, 0, 0);
+		return;
+	}
+	}
 }

@@ -60,10 +60,28 @@ void emu_cpu_reload(struct emu_cpu *cpu)
 	st->rflags = (st->rflags & 0x3f7fd5) | 2;
 	emu_tlb_flush(cpu);
 	emu_update_mode(cpu);
+	emu_dr7_changed(cpu);
 	/* As VMX does: the CPL is SS.DPL in protected mode. */
 	if (emu_prot(cpu))
 		cpu->cpl = (uint8_t)SEG_DPL(st->seg[S_SS].attr);
 	cpu->in_delivery = 0;
+}
+
+/* DR0-3 execute breakpoints: a fault before the instruction (SDM vol. 3, 17.3.1.1). */
+static void insn_breakpoint(struct emu_cpu *cpu)
+{
+	struct cpu_state *st = cpu->st;
+	uint64_t lin = cpu->mode == MODE_LONG64 ? st->rip : (st->seg[S_CS].base + st->rip) & 0xffffffffULL;
+	uint64_t dr7 = st->dr[7], hit = 0;
+	for (int i = 0; i < 4; i++)
+		if (((dr7 >> (i * 2)) & 3) && !((dr7 >> (16 + i * 4)) & 3) && st->dr[i] == lin)
+			hit |= 1u << i;
+	if (!hit)
+		return;
+	st->dr[6] = (st->dr[6] & ~0xfULL) | hit;
+	/* the pushed RFLAGS.RF lets the handler's IRET execute the instruction */
+	st->rflags |= FL_RF;
+	emu_raise(cpu, EXC_DB, 0);
 }
 
 static int inject_pending(struct emu_cpu *cpu)
@@ -119,6 +137,8 @@ enum emu_stop emu_run(struct emu_cpu *cpu, uint64_t max_insns)
 		if (unlikely(st->run_state != CPU_RUNNABLE))
 			return EMU_STOP_HLT;
 		cpu->saved_rsp = st->regs[R_SP];
+		if (unlikely(st->dr[7] & 0xff) && !(st->rflags & FL_RF) && !cpu->movss_blocking)
+			insn_breakpoint(cpu);
 		tf = !!(st->rflags & FL_TF);
 		rf = st->rflags & FL_RF;
 		cpu->insn = NULL;
@@ -127,6 +147,7 @@ enum emu_stop emu_run(struct emu_cpu *cpu, uint64_t max_insns)
 		cpu->next_rip = st->rip + in->len;
 		cpu->shadow_next = 0;
 		cpu->tf_at_end = 0;
+		cpu->bp_hits = 0;
 		if (unlikely(cpu->trace)) {
 			cpu->trace--;
 			fprintf(stderr, "emu: %04x:%016llx m%d op %02x/%02x len %u ax %llx cx %llx dx %llx bx %llx sp %llx si %llx di %llx fl %llx\n",
@@ -138,18 +159,37 @@ enum emu_stop emu_run(struct emu_cpu *cpu, uint64_t max_insns)
 		}
 		emu_exec(cpu, in);
 		st->rip = cpu->mode == MODE_LONG64 ? cpu->next_rip : cpu->next_rip & 0xffffffffULL;
-		st->int_shadow = cpu->shadow_next;
+		st->int_shadow = !!cpu->shadow_next;
+		cpu->movss_blocking = cpu->shadow_next == 2;
 		cpu->icount++;
 		/* RF lasts for one completed instruction (IRET/POPF setting it start afresh) */
 		if (unlikely(rf))
 			st->rflags &= ~(uint64_t)FL_RF;
 		if (unlikely(cpu->tf_at_end))
 			tf = !!(st->rflags & FL_TF);
-		if (unlikely(tf)) {
+		if (unlikely(cpu->bp_hits | cpu->bp_deferred)) {
+			/* data breakpoint: a trap after the instruction, or after the next one past MOV SS */
+			if (cpu->bp_hits && cpu->shadow_next == 2) {
+				cpu->bp_deferred |= cpu->bp_hits;
+				cpu->bp_hits = 0;
+			} else {
+				st->dr[6] = (st->dr[6] & ~0xfULL) | cpu->bp_hits | cpu->bp_deferred |
+					    (tf ? 1u << 14 : 0);
+				cpu->bp_hits = cpu->bp_deferred = 0;
+				cpu->saved_rsp = st->regs[R_SP];
+				emu_raise(cpu, EXC_DB, 0);
+			}
+		}
+		if (unlikely(tf | cpu->db_deferred)) {
 			/* single-step trap after the instruction (SDM vol. 3, 17.3.1.4) */
-			st->dr[6] |= 1u << 14;
-			cpu->saved_rsp = st->regs[R_SP];
-			emu_raise(cpu, EXC_DB, 0);
+			if (cpu->shadow_next == 2 && !cpu->db_deferred) {
+				cpu->db_deferred = 1;
+			} else {
+				cpu->db_deferred = 0;
+				st->dr[6] |= 1u << 14;
+				cpu->saved_rsp = st->regs[R_SP];
+				emu_raise(cpu, EXC_DB, 0);
+			}
 		}
 		if (unlikely(cpu->stop_req))
 			return (enum emu_stop)cpu->stop_req;
@@ -178,6 +218,9 @@ int emu_test_run(struct emu_cpu *cpu, uint64_t max_insns, int *vector)
 {
 	enum emu_stop r;
 	cpu->exc_vector = -1;
+	/* a test resumes a halted CPU */
+	if (cpu->st->run_state == CPU_HALTED)
+		cpu->st->run_state = CPU_RUNNABLE;
 	r = emu_run(cpu, max_insns);
 	/* leave the architectural flags readable in st->rflags */
 	emu_get_rflags(cpu);

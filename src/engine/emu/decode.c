@@ -97,8 +97,16 @@ int emu_decode(struct emu_cpu *cpu, struct emu_insn *in, const uint8_t *b, unsig
 		case 0x3e: in->seg = S_DS; in->seg_ovr = 1; break;
 		case 0x64: in->seg = S_FS; in->seg_ovr = 1; break;
 		case 0x65: in->seg = S_GS; in->seg_ovr = 1; break;
-		default: goto prefixes_done;
+		default:
+			/* REX counts only right before the opcode: a later prefix cancels it */
+			if (m64 && (op & 0xf0) == 0x40) {
+				in->rex = (uint8_t)op;
+				pos++;
+				continue;
+			}
+			goto prefixes_done;
 		}
+		in->rex = 0;
 		pos++;
 	}
 prefixes_done:
@@ -107,12 +115,6 @@ prefixes_done:
 		if (in->seg_ovr && in->seg < S_FS) {
 			in->seg = S_DS;
 			in->seg_ovr = 0;
-		}
-		if ((op & 0xf0) == 0x40) {
-			in->rex = (uint8_t)op;
-			pos++;
-			NEED(1);
-			op = b[pos];
 		}
 		in->osz = (in->rex & REX_W) ? 8 : o16 ? 2 : 4;
 		in->asz = a16 ? 4 : 8;
@@ -155,6 +157,9 @@ prefixes_done:
 		modrm = b[pos++];
 		in->modrm = (uint8_t)modrm;
 		mod = modrm >> 6;
+		/* MOV to/from CR/DR always name a register, whatever mod says */
+		if (in->map == MAP_0F && op >= 0x20 && op <= 0x23)
+			mod = 3;
 		rm = modrm & 7;
 		in->mod = (uint8_t)mod;
 		in->reg = (uint8_t)(((modrm >> 3) & 7) | ((in->rex & REX_R) ? 8 : 0));

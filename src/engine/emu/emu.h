@@ -185,7 +185,12 @@ struct emu_cpu {
 
 	/* Core-private bookkeeping (integer core only). */
 	int stop_req;		/* enum emu_stop to return after this instruction */
-	uint8_t shadow_next;	/* STI / MOV SS: interrupts blocked after this instruction */
+	uint8_t shadow_next;	/* interrupts blocked after this instruction: 1 STI, 2 MOV/POP SS */
+	uint8_t db_deferred;	/* single-step trap held over a MOV SS (SDM vol. 3, 6.8.3) */
+	uint8_t movss_blocking;	/* the previous instruction loaded SS: no #DB at this boundary */
+	uint8_t data_bp;	/* DR7 arms a data breakpoint: every data access takes the slow path */
+	uint8_t bp_hits;	/* data breakpoints hit by this instruction (DR6 B0-B3) */
+	uint8_t bp_deferred;	/* hits held over a MOV SS */
 	uint8_t nmi_blocked;	/* between NMI delivery and IRET */
 	uint8_t in_delivery;	/* delivering an event: nested faults escalate */
 	uint8_t maxphy;		/* physical address bits */
@@ -328,7 +333,8 @@ int emu_irq_window(struct emu_cpu *cpu);
 struct emu_cpu *emu_test_new(struct guest_mem *m, struct cpu_state *st);
 void emu_test_free(struct emu_cpu *cpu);
 /*
- * Run until max_insns retired, HLT, an exception or port I/O.  Returns an
+ * Run until max_insns retired, HLT, an exception or port I/O (a halted CPU
+ * is resumed first).  Returns an
  * enum emu_stop; *vector (may be NULL) gets the exception vector or -1.
  * Set cpu->test_mode = 0 to have exceptions delivered through the IDT instead.
  */

@@ -54,6 +54,9 @@ void emu_flags_modify(struct emu_cpu *cpu, uint64_t mask, uint64_t val);
 /* ---- ALU (alu.c) ---- */
 uint64_t emu_alu(struct emu_cpu *cpu, unsigned op, unsigned size, uint64_t a, uint64_t b);
 uint64_t emu_shift(struct emu_cpu *cpu, unsigned op, unsigned size, uint64_t v, unsigned cnt);
+/* Group 3 MUL/IMUL/DIV/IDIV (op = modrm.reg 4-7) and DAA/DAS/AAA/AAS/AAM/AAD. */
+void emu_muldiv(struct emu_cpu *cpu, struct emu_insn *in, unsigned size, unsigned op);
+void emu_bcd(struct emu_cpu *cpu, struct emu_insn *in);
 uint64_t emu_shld(struct emu_cpu *cpu, unsigned size, uint64_t dst, uint64_t src, unsigned cnt,
 		  int right);
 
@@ -122,6 +125,7 @@ void emu_exec_sys_0f01(struct emu_cpu *cpu, struct emu_insn *in);
 void emu_exec_sys_0f00(struct emu_cpu *cpu, struct emu_insn *in);
 void emu_mov_cr(struct emu_cpu *cpu, struct emu_insn *in, int to_cr);
 void emu_mov_dr(struct emu_cpu *cpu, struct emu_insn *in, int to_dr);
+void emu_dr7_changed(struct emu_cpu *cpu);	/* re-arm data breakpoints */
 void emu_rdmsr(struct emu_cpu *cpu);
 void emu_wrmsr(struct emu_cpu *cpu);
 void emu_cpuid(struct emu_cpu *cpu);

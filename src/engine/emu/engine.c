@@ -430,6 +430,9 @@ static int emu_vcpu_run(struct vcpu *v, struct vm_exit *e)
 	}
 out:
 	emu_get_rflags(cpu);
+	if (vm->stopping && getenv("HVM_EMU_STATS"))
+		fprintf(stderr, "emu: vcpu %d retired %llu instructions\n", v->id,
+			(unsigned long long)cpu->icount);
 	return 0;
 }
 

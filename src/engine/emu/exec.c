@@ -140,132 +140,6 @@ static uint64_t fn_xchg(struct emu_cpu *cpu, unsigned op, unsigned size, uint64_
 	return b;
 }
 
-/* MUL/IMUL/DIV/IDIV of group 3 (F6/F7 /4-/7). */
-static void muldiv(struct emu_cpu *cpu, struct emu_insn *in, unsigned size, unsigned op)
-{
-	uint64_t *r = cpu->st->regs, m = size_mask(size), src = emu_rm_read(cpu, in, size);
-	unsigned bits = size * 8;
-	if (op < 6) {
-		unsigned __int128 p;
-		uint64_t lo, hi;
-		int ovf;
-		if (op == 4) {
-			p = (unsigned __int128)(r[R_AX] & m) * src;
-			lo = (uint64_t)p & m;
-			hi = size == 8 ? (uint64_t)(p >> 64) : (uint64_t)(p >> bits) & m;
-			ovf = hi != 0;
-		} else {
-			__int128 sp = (__int128)(int64_t)sext(r[R_AX], size) * (int64_t)sext(src, size);
-			lo = (uint64_t)sp & m;
-			hi = size == 8 ? (uint64_t)((unsigned __int128)sp >> 64) : (uint64_t)(sp >> bits) & m;
-			ovf = (__int128)(int64_t)sext(lo, size) != sp;
-		}
-		if (size == 1)
-			reg_set(cpu, in, R_AX, 2, lo | hi << 8);
-		else {
-			reg_set(cpu, in, R_AX, size, lo);
-			reg_set(cpu, in, R_DX, size, hi);
-		}
-		emu_flags_set(cpu, lo, size, ovf, ovf, 0);
-		return;
-	}
-	if (!src)
-		emu_raise(cpu, EXC_DE, 0);
-	{
-		uint64_t lo = size == 1 ? (r[R_AX] & 0xff) : r[R_AX] & m;
-		uint64_t hi = size == 1 ? ((r[R_AX] >> 8) & 0xff) : r[R_DX] & m;
-		uint64_t q, rem;
-		if (op == 6) {
-			unsigned __int128 n = size == 8 ? ((unsigned __int128)hi << 64 | lo) :
-					      (unsigned __int128)(hi << bits | lo);
-			unsigned __int128 qq = n / src;
-			if (qq > m)
-				emu_raise(cpu, EXC_DE, 0);
-			q = (uint64_t)qq;
-			rem = (uint64_t)(n % src);
-		} else {
-			__int128 n = size == 8 ? (__int128)((unsigned __int128)hi << 64 | lo) :
-				     (__int128)(int64_t)sext(hi << bits | lo, size * 2);
-			__int128 d = (int64_t)sext(src, size), qq;
-			__int128 maxq = (__int128)1 << (bits - 1);
-			if (size == 8 && (unsigned __int128)n == (unsigned __int128)1 << 127 && d == -1)
-				emu_raise(cpu, EXC_DE, 0);
-			qq = n / d;
-			if (qq >= maxq || qq < -maxq)
-				emu_raise(cpu, EXC_DE, 0);
-			q = (uint64_t)qq & m;
-			rem = (uint64_t)(n % d) & m;
-		}
-		if (size == 1)
-			reg_set(cpu, in, R_AX, 2, (q & 0xff) | (rem & 0xff) << 8);
-		else {
-			reg_set(cpu, in, R_AX, size, q);
-			reg_set(cpu, in, R_DX, size, rem);
-		}
-	}
-}
-
-/* BCD / ASCII adjusts (27 2F 37 3F D4 D5), SDM vol. 2 pseudo-code. */
-static void bcd(struct emu_cpu *cpu, struct emu_insn *in)
-{
-	uint64_t f = emu_get_rflags(cpu);
-	unsigned al = cpu->st->regs[R_AX] & 0xff, ah = (cpu->st->regs[R_AX] >> 8) & 0xff;
-	int cf = !!(f & FL_CF), af = !!(f & FL_AF), ocf = cf;
-	unsigned oal = al;
-	switch (in->op) {
-	case 0x27: case 0x2f: {
-		int sub = in->op == 0x2f;
-		cf = 0;
-		if ((al & 0xf) > 9 || af) {
-			cf = ocf || (sub ? al < 6 : al > 0xf9);
-			al = (al + (sub ? -6 : 6)) & 0xff;
-			af = 1;
-		} else {
-			af = 0;
-		}
-		if (oal > 0x99 || ocf) {
-			al = (al + (sub ? -0x60 : 0x60)) & 0xff;
-			cf = 1;
-		}
-		reg_set(cpu, in, R_AX, 1, al);
-		emu_flags_set(cpu, al, 1, cf, 0, af);
-		return;
-	}
-	case 0x37: case 0x3f: {
-		uint64_t ax = cpu->st->regs[R_AX] & 0xffff;
-		if ((al & 0xf) > 9 || af) {
-			ax = in->op == 0x37 ? ax + 0x106 : ax - 6;
-			if (in->op == 0x3f)
-				ax = (ax & 0xff) | ((((ax >> 8) - 1) & 0xff) << 8);
-			af = cf = 1;
-		} else {
-			af = cf = 0;
-		}
-		ax = (ax & 0xff0f);
-		reg_set(cpu, in, R_AX, 2, ax);
-		emu_flags_set(cpu, ax & 0xff, 1, cf, 0, af);
-		return;
-	}
-	case 0xd4: {
-		unsigned base = in->imm & 0xff;
-		if (!base)
-			emu_raise(cpu, EXC_DE, 0);
-		ah = al / base;
-		al = al % base;
-		reg_set(cpu, in, R_AX, 2, al | ah << 8);
-		emu_flags_set(cpu, al, 1, 0, 0, 0);
-		return;
-	}
-	default: {	/* D5 AAD */
-		unsigned base = in->imm & 0xff;
-		al = (al + ah * base) & 0xff;
-		reg_set(cpu, in, R_AX, 2, al);
-		emu_flags_set(cpu, al, 1, 0, 0, 0);
-		return;
-	}
-	}
-}
-
 static void push_seg(struct emu_cpu *cpu, struct emu_insn *in, int seg)
 {
 	unsigned so = stk_osz(cpu, in);
@@ -283,7 +157,7 @@ static void pop_seg(struct emu_cpu *cpu, struct emu_insn *in, int seg)
 	emu_load_seg(cpu, seg, sel);
 	emu_stack_pop(cpu, so);
 	if (seg == S_SS)
-		cpu->shadow_next = 1;
+		cpu->shadow_next = 2;
 }
 
 static void lxs(struct emu_cpu *cpu, struct emu_insn *in, int seg)
@@ -298,7 +172,7 @@ static void lxs(struct emu_cpu *cpu, struct emu_insn *in, int seg)
 	emu_load_seg(cpu, seg, sel);
 	reg_set(cpu, in, in->reg, in->osz, v);
 	if (seg == S_SS)
-		cpu->shadow_next = 1;
+		cpu->shadow_next = 2;
 }
 
 static void enter(struct emu_cpu *cpu, struct emu_insn *in)
@@ -475,7 +349,7 @@ void emu_exec(struct emu_cpu *cpu, struct emu_insn *in)
 	case 0x27: case 0x2f: case 0x37: case 0x3f:
 		if (m64)
 			emu_ud(cpu);
-		bcd(cpu, in);
+		emu_bcd(cpu, in);
 		return;
 	case 0x60: {	/* PUSHA */
 		uint64_t sp0 = R[R_SP], m = emu_sp_mask(cpu);
@@ -598,7 +472,7 @@ void emu_exec(struct emu_cpu *cpu, struct emu_insn *in)
 			emu_ud(cpu);
 		emu_load_seg(cpu, rop, (uint16_t)emu_rm_read(cpu, in, 2));
 		if (rop == S_SS)
-			cpu->shadow_next = 1;
+			cpu->shadow_next = 2;
 		return;
 	case 0x8f: {	/* POP Ev: rSP is incremented before the address is computed */
 		unsigned so = stk_osz(cpu, in);
@@ -659,7 +533,8 @@ void emu_exec(struct emu_cpu *cpu, struct emu_insn *in)
 		emu_flags_modify(cpu, FL_SF | FL_ZF | FL_AF | FL_PF | FL_CF, (R[R_AX] >> 8) & 0xff);
 		return;
 	case 0x9f:
-		reg_set(cpu, in, 4, 1, (emu_get_rflags(cpu) & 0xd7) | 2);
+		/* AH even with a REX prefix */
+		R[R_AX] = (R[R_AX] & ~0xff00ULL) | (((emu_get_rflags(cpu) & 0xd7) | 2) << 8);
 		return;
 	case 0xa0: case 0xa1:
 		reg_set(cpu, in, R_AX, sz, emu_read(cpu, in->seg, in->imm & size_mask(in->asz), sz));
@@ -722,7 +597,7 @@ void emu_exec(struct emu_cpu *cpu, struct emu_insn *in)
 	case 0xd4: case 0xd5:
 		if (m64)
 			emu_ud(cpu);
-		bcd(cpu, in);
+		emu_bcd(cpu, in);
 		return;
 	case 0xd6:
 		if (m64)
@@ -739,7 +614,7 @@ void emu_exec(struct emu_cpu *cpu, struct emu_insn *in)
 			take = c == 0;
 		} else {
 			c = (c - 1) & am;
-			R[R_CX] = (R[R_CX] & ~am) | c;
+			R[R_CX] = am == 0xffffffffULL ? c : (R[R_CX] & ~am) | c;
 			take = c != 0 && (op == 0xe2 || (op == 0xe1 ? emu_cond(cpu, 4) : !emu_cond(cpu, 4)));
 		}
 		if (take)
@@ -778,7 +653,7 @@ void emu_exec(struct emu_cpu *cpu, struct emu_insn *in)
 			return;
 		case 2: rmw(cpu, in, sz, fn_not, 0, 0); return;
 		case 3: rmw(cpu, in, sz, fn_neg, 0, 0); return;
-		default: muldiv(cpu, in, sz, rop); return;
+		default: emu_muldiv(cpu, in, sz, rop); return;
 		}
 	case 0xf8: case 0xf9:
 		emu_flags_modify(cpu, FL_CF, op & 1 ? FL_CF : 0);

@@ -198,7 +198,7 @@ static void lxs(struct emu_cpu *cpu, struct emu_insn *in, int seg)
 	emu_load_seg(cpu, seg, (uint16_t)emu_read(cpu, in->seg, (off + in->osz) & size_mask(in->asz), 2));
 	reg_set(cpu, in, in->reg, in->osz, v);
 	if (seg == S_SS)
-		cpu->shadow_next = 1;
+		cpu->shadow_next = 2;
 }
 
 static void grp15(struct emu_cpu *cpu, struct emu_insn *in)

@@ -6,7 +6,8 @@
  * slot i, so a push rotates the slots.  The abridged tag byte marks physical
  * registers valid; the full tag word is derived from the contents when
  * FNSTENV/FNSAVE need it.  Stack overflow/underflow set IE+SF and C1 and give
- * the masked response (QNaN indefinite); numeric work goes to fpu_host.c.
+ * the masked response (QNaN indefinite); numeric work goes to fpu_host.c,
+ * the environment and FXSAVE images to fpu_env.c.
  * An unmasked exception sets ES/B and leaves the operands alone; the next
  * waiting instruction raises #MF when CR0.NE is set.
  *

@@ -30,7 +30,8 @@ struct f80 { uint8_t b[16]; };
 			   [r1] "=m"(*(struct f80 *)r1), [m] "+m"(*(struct f80 *)mem) \
 			 : [cw] "m"(cw), [masked] "m"(masked), [a] "m"(*(const struct f80 *)a), \
 			   [b] "m"(*(const struct f80 *)b) \
-			 : "memory")
+			 : "memory", "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)", \
+			   "st(7)")
 
 #define C(op, s) case op: HOST_X87(s); break
 

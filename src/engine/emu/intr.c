@@ -331,11 +331,19 @@ int emu_irq_window(struct emu_cpu *cpu)
 void emu_soft_int(struct emu_cpu *cpu, int vector, int kind)
 {
 	/* The INT instruction itself faults (rip unchanged) if delivery fails. */
+	if (kind == 2 && cpu->bp_deferred) {
+		/* ICEBP's #DB carries the data breakpoints held over a MOV SS */
+		cpu->st->dr[6] = (cpu->st->dr[6] & ~0xfULL) | cpu->bp_deferred;
+		cpu->bp_deferred = 0;
+	}
 	snapshot(cpu);
 	cpu->in_delivery = 1;
 	cpu->first_vector = -1;
 	cpu->next_rip = deliver(cpu, vector, 0, 0, kind != 2, cpu->next_rip);
 	cpu->in_delivery = 0;
+	/* the handler starts with TF clear: no single-step trap for this instruction */
+	cpu->tf_at_end = 1;
+	cpu->db_deferred = 0;
 }
 
 void emu_iret(struct emu_cpu *cpu, unsigned osz)

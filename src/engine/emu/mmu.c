@@ -186,6 +186,8 @@ static uint64_t xlate(struct emu_cpu *cpu, uint64_t lin, int acc, int type)
 	if (r)
 		page_fault(cpu, lin, (uint32_t)r & 0xffff);
 	pg = gpa & ~0xfffULL;
+	if (unlikely(cpu->data_bp) && type != TLB_EXEC)
+		return gpa;	/* watched: keep data accesses on the slow path */
 	reg = mem_find(cpu->mem, pg);
 	if (reg && pg - reg->gpa + 4096 <= reg->size &&
 	    !(type == TLB_WRITE && (reg->flags & MEM_F_READONLY))) {
@@ -255,9 +257,26 @@ static inline int acc_user(struct emu_cpu *cpu, int sys)
 }
 
 /* Slow path: translate every page first (all faults before any side effect), then copy. */
+/* DR0-3 data breakpoints (RW = 01 write, 11 read/write): record hits for a trap after the instruction. */
+static void check_data_bp(struct emu_cpu *cpu, uint64_t lin, unsigned len, int write)
+{
+	static const unsigned lens[4] = { 1, 2, 8, 4 };
+	uint64_t dr7 = cpu->st->dr[7];
+	for (int i = 0; i < 4; i++) {
+		unsigned rw = (dr7 >> (16 + i * 4)) & 3, bl = lens[(dr7 >> (18 + i * 4)) & 3];
+		uint64_t a = cpu->st->dr[i] & ~(uint64_t)(bl - 1);
+		if (!((dr7 >> (i * 2)) & 3) || !(rw == 3 || (rw == 1 && write)))
+			continue;
+		if (lin < a + bl && a < lin + len)
+			cpu->bp_hits |= (uint8_t)(1u << i);
+	}
+}
+
 static void lin_access(struct emu_cpu *cpu, uint64_t lin, uint8_t *buf, unsigned len, int write,
 		       int sys)
 {
+	if (unlikely(cpu->data_bp) && !sys)
+		check_data_bp(cpu, lin, len, write);
 	int acc = (write ? ACC_W : 0) | (acc_user(cpu, sys) ? ACC_U : 0);
 	int type = write ? TLB_WRITE : TLB_READ;
 	uint64_t gpas[2];
@@ -322,7 +341,7 @@ void emu_write_lin(struct emu_cpu *cpu, uint64_t lin, unsigned size, uint64_t va
 
 uint64_t emu_canon(uint64_t v)
 {
-	return (uint64_t)(((int64_t)v << 16) >> 16);
+	return (uint64_t)((int64_t)(v << 16) >> 16);
 }
 
 __attribute__((noreturn)) static void seg_fault(int seg, struct emu_cpu *cpu)

@@ -13,6 +13,32 @@
 
 typedef long long v2di __attribute__((vector_size(16)));
 
+/*
+ * MXCSR bits the host accepts (DAZ is missing on some early x86-64 parts):
+ * loading others would fault in hvm itself.  Computed once; a racing second
+ * computation writes the same value.
+ */
+static uint32_t host_mask(void)
+{
+	static volatile uint32_t mask;
+	uint8_t img[512] __attribute__((aligned(16)));
+	uint32_t m;
+
+	if (mask)
+		return mask;
+	memset(img, 0, sizeof(img));
+	__asm__ volatile("fxsave %0" : "=m"(img));
+	memcpy(&m, img + FX_MXCSR_MASK, 4);
+	mask = m ? m : 0xffbf;	/* 0 means the architectural default: no DAZ */
+	return mask;
+}
+
+/* The host MXCSR for a guest one: guest rounding, FTZ and DAZ, every exception masked. */
+static uint32_t host_mxcsr(uint32_t guest)
+{
+	return ((guest & ~MXCSR_FLAGS) | MXCSR_MASKS) & host_mask();
+}
+
 /* Run `insn src, dst` on the host under mxcsr m; ret gets the flags raised. */
 #define HOST2(insn) do { \
 	__asm__ volatile("stmxcsr %[save]\n\t" \
@@ -42,11 +68,42 @@ typedef long long v2di __attribute__((vector_size(16)));
 	CMPCASE(4, sfx); CMPCASE(5, sfx); CMPCASE(6, sfx); default: HOST2("cmp" sfx " $7,"); break; \
 	}
 
+/*
+ * With underflow unmasked, tininess alone raises #U even for an exact result,
+ * which a masked host run does not report: look for denormal results.
+ */
+static uint32_t tiny_result(uint8_t op, uint8_t pfx, const v2di *dv)
+{
+	union vec r;
+	int dbl = pfx == 0x66 || pfx == 0xf2;
+	unsigned lanes = pfx == 0 ? 4 : pfx == 0x66 ? 2 : 1;
+
+	if (op == 0x5a) {	/* only the narrowing conversions can underflow */
+		if (pfx != 0x66 && pfx != 0xf2)
+			return 0;
+		dbl = 0;
+		lanes = pfx == 0x66 ? 2 : 1;
+	} else if (op != 0x58 && op != 0x59 && op != 0x5c && op != 0x5e) {
+		return 0;
+	}
+	memcpy(r.b, dv, 16);
+	for (unsigned i = 0; i < lanes; i++) {
+		if (dbl ? ((r.q[i] & 0x7ff0000000000000ULL) == 0 && (r.q[i] << 1))
+			: ((r.d[i] & 0x7f800000u) == 0 && (r.d[i] << 1)))
+			return MXCSR_UE;
+	}
+	return 0;
+}
+
 int sse_fp_op(uint8_t op, uint8_t pfx, union vec *d, const union vec *s, uint8_t imm,
 	      uint32_t mxcsr)
 {
-	uint32_t m = (mxcsr & ~MXCSR_FLAGS) | MXCSR_MASKS, out = 0, save;
+	uint32_t m = host_mxcsr(mxcsr), out = 0, save;
+	int um_open = !(mxcsr & (MXCSR_UE << 7));
 	v2di dv, sv;
+
+	if (um_open)	/* FTZ only applies while underflow is masked */
+		m &= ~(uint32_t)MXCSR_FZ;
 
 	memcpy(&dv, d->b, 16);
 	memcpy(&sv, s->b, 16);
@@ -103,6 +160,8 @@ int sse_fp_op(uint8_t op, uint8_t pfx, union vec *d, const union vec *s, uint8_t
 	default:
 		return -1;
 	}
+	if (um_open)
+		out |= tiny_result(op, pfx, &dv);
 	memcpy(d->b, &dv, 16);
 	return (int)(out & MXCSR_FLAGS);
 }
@@ -110,7 +169,7 @@ int sse_fp_op(uint8_t op, uint8_t pfx, union vec *d, const union vec *s, uint8_t
 int sse_fp_comi(uint8_t op, int dbl, const union vec *a, const union vec *b, uint32_t mxcsr,
 		uint64_t *zpc)
 {
-	uint32_t m = (mxcsr & ~MXCSR_FLAGS) | MXCSR_MASKS, out = 0, save;
+	uint32_t m = host_mxcsr(mxcsr), out = 0, save;
 	v2di av, bv;
 	uint8_t z, p, c;
 
@@ -135,7 +194,7 @@ int sse_fp_comi(uint8_t op, int dbl, const union vec *a, const union vec *b, uin
 
 int sse_fp_cvt2si(int trunc, int dbl, int q, const union vec *s, uint32_t mxcsr, uint64_t *res)
 {
-	uint32_t m = (mxcsr & ~MXCSR_FLAGS) | MXCSR_MASKS, out = 0, save;
+	uint32_t m = host_mxcsr(mxcsr), out = 0, save;
 	v2di sv;
 	uint64_t r = 0;
 
@@ -162,7 +221,7 @@ int sse_fp_cvt2si(int trunc, int dbl, int q, const union vec *s, uint32_t mxcsr,
 
 int sse_fp_cvtsi(int dbl, int q, union vec *d, uint64_t v, uint32_t mxcsr)
 {
-	uint32_t m = (mxcsr & ~MXCSR_FLAGS) | MXCSR_MASKS, out = 0, save;
+	uint32_t m = host_mxcsr(mxcsr), out = 0, save;
 	v2di dv;
 
 	memcpy(&dv, d->b, 16);

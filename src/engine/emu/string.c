@@ -59,10 +59,14 @@ int emu_io_allowed(struct emu_cpu *cpu, uint16_t port, unsigned size)
 	return 1;
 }
 
+/* Step rSI/rDI/rCX at the address size: a 32-bit update zero-extends like any 32-bit write. */
 static void adv(struct emu_cpu *cpu, unsigned reg, uint64_t am, int64_t delta)
 {
 	uint64_t *R = cpu->st->regs;
-	R[reg] = (R[reg] & ~am) | ((R[reg] + (uint64_t)delta) & am);
+	if (am == 0xffffffffULL)
+		R[reg] = (R[reg] + (uint64_t)delta) & am;
+	else
+		R[reg] = (R[reg] & ~am) | ((R[reg] + (uint64_t)delta) & am);
 }
 
 /* Forward REP MOVS / STOS chunk on RAM; returns elements done (0: use the slow path). */

@@ -240,8 +240,9 @@ lmsw: {
 
 /* ---- control / debug registers ---- */
 
-#define CR4_KNOWN (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE | \
-		   CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT)
+/* What the CPUID profile lets a guest enable; VME/PVI, PCIDE, OSXSAVE, SMEP... are reserved. */
+#define CR4_KNOWN (CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE | \
+		   CR4_OSFXSR | CR4_OSXMMEXCPT)
 
 static void write_cr0(struct emu_cpu *cpu, uint64_t v)
 {
@@ -336,6 +337,14 @@ void emu_mov_dr(struct emu_cpu *cpu, struct emu_insn *in, int to_dr)
 		dr += 2;
 	}
 	need_cpl0(cpu);
+	if (st->dr[7] & (1u << 13)) {
+		/* DR7.GD: general-detect fault, BD in DR6 */
+		st->dr[7] &= ~(1ULL << 13);
+		st->dr[6] |= 1u << 13;
+		/* the faulting instruction re-runs: a single step held over MOV SS starts afresh */
+		cpu->db_deferred = 0;
+		emu_raise(cpu, EXC_DB, 0);
+	}
 	if (!to_dr) {
 		v = st->dr[dr];
 		if (dr == 6)
@@ -349,6 +358,19 @@ void emu_mov_dr(struct emu_cpu *cpu, struct emu_insn *in, int to_dr)
 	if ((dr == 6 || dr == 7) && (v >> 32))
 		emu_raise(cpu, EXC_GP, 0);
 	st->dr[dr] = v;
+	emu_dr7_changed(cpu);
+}
+
+void emu_dr7_changed(struct emu_cpu *cpu)
+{
+	uint64_t dr7 = cpu->st->dr[7];
+	int armed = 0;
+	for (int i = 0; i < 4; i++)
+		if (((dr7 >> (i * 2)) & 3) && (((dr7 >> (16 + i * 4)) & 3) & 1))
+			armed = 1;
+	if (armed || cpu->data_bp)
+		emu_tlb_flush(cpu);
+	cpu->data_bp = (uint8_t)armed;
 }
 
 /* ---- TSC, CPUID, MSRs ---- */
