@@ -23,23 +23,29 @@ TEST_LIBS := $(shell test -e /usr/include/Zydis/Zydis.h && echo -lZydis)
 all: $(B)/hvm
 
 $(B)/hvm: $(B)/obj/main.o $(B)/libhvm.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/libhvm.a: $(OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
+
+# V=1 shows the full commands.
+Q := $(if $(V),,@)
 
 $(B)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(B)/obj/fake/%.o: tests/fake/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -Itests -c -o $@ $<
 
 $(B)/tests/%: tests/unit/%.c $(FAKE_OBJS) $(B)/libhvm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests -o $@ $< $(FAKE_OBJS) $(B)/libhvm.a $(LIBS) $(TEST_LIBS)
+	@$(if $(V),,echo "  TEST    $<")
+	$(Q)$(CC) $(CFLAGS) -Itests -o $@ $< $(FAKE_OBJS) $(B)/libhvm.a $(LIBS) $(TEST_LIBS)
 
 unit: $(UNIT_BINS)
 

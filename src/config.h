@@ -9,6 +9,22 @@
 enum engine_choice { ENGINE_AUTO, ENGINE_KVM, ENGINE_EMU };
 enum serial_mode { SERIAL_STDIO, SERIAL_FILE, SERIAL_NONE };
 
+enum disk_if { DISK_IF_VIRTIO, DISK_IF_IDE };
+
+#define MAX_DISKS 8
+#define MAX_NICS 4
+
+struct disk_config {
+	const char *path;
+	enum disk_if iface;		/* --disk ...,if=virtio|ide (default virtio) */
+	int readonly;			/* readonly=on */
+};
+
+struct net_config {
+	const char *spec;		/* the --net argument as given: "user[,hostfwd=...]", "tap:IF" */
+	const char *mac;		/* --mac for this NIC (NULL: stable default) */
+};
+
 struct vm_config {
 	const char *kernel;
 	const char *initrd;
@@ -21,6 +37,14 @@ struct vm_config {
 	int no_reboot;
 	int testdev;
 	int verbose;
+
+	/* Storage, network and other devices (issues 5 and 6). */
+	struct disk_config disks[MAX_DISKS];
+	int nr_disks;
+	const char *cdrom;		/* --cdrom FILE.iso: ATAPI on the secondary master */
+	struct net_config nics[MAX_NICS];
+	int nr_nics;
+	int virtio_rng;			/* --rng: add a virtio-rng device */
 };
 
 /*
