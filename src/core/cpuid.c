@@ -5,7 +5,7 @@
  * SYSCALL and SYSENTER.
  *
  * Not advertised, on purpose: CX16, XSAVE/OSXSAVE/AVX (leaf 0xd is absent),
- * MOVBE, x2APIC, PCID, RDRAND, MTRR, MCA, VME, MONITOR, RDTSCP, and every
+ * MOVBE, x2APIC, PCID, RDRAND, MTRR, MCA, VME, MONITOR, and every
  * leaf 7 feature.  The emu engine does not implement them and the PVM hosts
  * the kvm engine meets fail to emulate several of them.  The hypervisor
  * leaf names hvm, never KVM: no paravirtual interface is offered.
@@ -125,7 +125,7 @@ void cpuid_profile_build_opts(struct cpuid_profile *p, const struct cpuid_opts *
 
 	add(p, 0x80000000, 0, 0, MAX_EXT, 0, 0, 0);
 	add(p, 0x80000001, 0, 0, 0, 0, CPUID_81_ECX_LAHF,
-	    CPUID_81_EDX_SYSCALL | CPUID_81_EDX_NX | CPUID_81_EDX_LM);
+	    CPUID_81_EDX_SYSCALL | CPUID_81_EDX_NX | CPUID_81_EDX_LM | CPUID_81_EDX_RDTSCP);
 	{
 		/* Brand string: 48 bytes, NUL padded, over leaves 0x80000002-4. */
 		char brand[48] = "hvm virtual CPU";
