@@ -69,8 +69,10 @@ check-asan:
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" check-unit
 
 # The Debian guest under kvm only (very slow where KVM emulates kernel code): not in CI.
+# Also the kvm-unit-tests that take minutes under emu.
 check-slow: $(B)/hvm guest
 	@HVM_ENGINES=kvm BOOT_TIMEOUT_KVM=$${BOOT_TIMEOUT_KVM:-3600} B=$(B) tests/boot/run.sh
+	@KUT_SLOW=1 KUT_ONLY='^sieve$$' B=$(B) tests/kut/run.sh
 
 deps:
 	@scripts/install-deps.sh

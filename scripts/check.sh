@@ -21,8 +21,9 @@ for t in "$B"/tests/test_*; do
 	run_suite unit "$t"
 done
 if [ -z "$ONLY" ]; then
-	for s in tests/cli/run.sh tests/guest/run.sh tests/kut/run.sh tests/boot/run.sh; do
-		[ -x "$s" ] && run_suite "$(basename "$(dirname "$s")")" "$s"
+	for s in tests/cli/run.sh tests/guest/run.sh tests/kut/run.sh tests/boot/run.sh \
+		 tests/boot/ide.sh tests/boot/virtio.sh; do
+		[ -x "$s" ] && run_suite "$(basename "$(dirname "$s")")-$(basename "$s" .sh)" "$s"
 	done
 fi
 

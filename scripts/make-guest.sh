@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.." || exit 2
 B=${B:-build}
 D=$B/guest
 DEBS=$D/debs
-MODULES="virtio_pci virtio_blk virtio_net ata_piix sd_mod sr_mod"
+MODULES="virtio_pci virtio_blk virtio_net ata_piix sd_mod sr_mod isofs virtio_rng"
 APPEND="console=ttyS0 earlyprintk=ttyS0 panic=-1 no_timer_check i8042.noaux mitigations=off"
 
 die() { echo "make-guest: $*" >&2; exit 1; }

@@ -3,6 +3,7 @@
  * and exit status 2.
  */
 #include "config.h"
+#include "host/net_slirp.h"
 #include "layout.h"
 
 #include <ctype.h>
@@ -23,6 +24,13 @@ static const char run_usage[] =
 	"  --serial MODE        stdio (default), file:PATH or none\n"
 	"  --no-reboot          exit (status 0) instead of resetting the guest\n"
 	"  --testdev            add QEMU's pc-testdev (ports 0xe0-0xe4, 0x2000, MMIO 0xff000000)\n"
+	"  --disk FILE[,format=raw][,readonly=on][,if=virtio|ide]\n"
+	"                       a raw disk image (repeatable; virtio-blk unless if=ide)\n"
+	"  --rng                a virtio-rng device fed by the host's getrandom()\n"
+	"  --net user[,hostfwd=tcp:HOSTPORT-:GUESTPORT...]\n"
+	"                       a virtio-net NIC on libslirp user networking (repeatable)\n"
+	"  --mac XX:XX:XX:XX:XX:XX  MAC address of the NIC of the previous --net\n"
+	"  --cdrom FILE         an ISO image on the ATAPI CD-ROM (secondary IDE master)\n"
 	"  -v, --verbose        more log lines (repeat for more)\n"
 	"  -h, --help           this text\n"
 	"Console keys on a terminal: Ctrl-A x quits, Ctrl-A h lists the keys.\n";
@@ -61,10 +69,85 @@ static int bad(const char *opt, const char *val, const char *why)
 	return 2;
 }
 
+static int parse_net(struct vm_config *c, const char *arg)
+{
+	char why[160];
+	if (c->nr_nics >= MAX_NICS) {
+		snprintf(why, sizeof(why), "at most %d NICs", MAX_NICS);
+		return bad("--net", arg, why);
+	}
+	if (!strncmp(arg, "tap:", 4))
+		return bad("--net", arg, "tap networking is not implemented yet (use user)");
+	if (net_slirp_check_spec(arg, why, sizeof(why)))
+		return bad("--net", arg, why);
+	c->nics[c->nr_nics].spec = arg;
+	c->nics[c->nr_nics].mac = NULL;
+	c->nr_nics++;
+	return 0;
+}
+
+static int parse_mac(struct vm_config *c, const char *arg)
+{
+	unsigned b[6];
+	char tail;
+	if (!c->nr_nics)
+		return bad("--mac", arg, "give it after the --net it belongs to");
+	if (strlen(arg) != 17 || sscanf(arg, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2],
+					&b[3], &b[4], &b[5], &tail) != 6)
+		return bad("--mac", arg, "not a MAC address (XX:XX:XX:XX:XX:XX)");
+	if (b[0] & 1)
+		return bad("--mac", arg, "a multicast address cannot be a NIC's address");
+	c->nics[c->nr_nics - 1].mac = arg;
+	return 0;
+}
+
+/* FILE[,format=raw][,readonly=on|off][,if=virtio|ide]; arg is cut at the first comma. */
+static int parse_disk(struct vm_config *c, char *arg)
+{
+	struct disk_config *d;
+	char *opt, *next;
+
+	if (c->nr_disks >= MAX_DISKS) {
+		char why[48];
+		snprintf(why, sizeof(why), "at most %d disks", MAX_DISKS);
+		return bad("--disk", arg, why);
+	}
+	d = &c->disks[c->nr_disks];
+	memset(d, 0, sizeof(*d));
+	d->iface = DISK_IF_VIRTIO;
+	d->path = arg;
+	opt = strchr(arg, ',');
+	if (opt)
+		*opt++ = 0;
+	if (!*arg)
+		return bad("--disk", arg, "needs a file name");
+	for (; opt; opt = next) {
+		next = strchr(opt, ',');
+		if (next)
+			*next++ = 0;
+		if (!strcmp(opt, "format=raw"))
+			continue;
+		if (!strncmp(opt, "format=", 7))
+			return bad("--disk", opt, "only format=raw is supported");
+		if (!strcmp(opt, "readonly=on") || !strcmp(opt, "readonly"))
+			d->readonly = 1;
+		else if (!strcmp(opt, "readonly=off"))
+			d->readonly = 0;
+		else if (!strcmp(opt, "if=virtio"))
+			d->iface = DISK_IF_VIRTIO;
+		else if (!strcmp(opt, "if=ide"))
+			d->iface = DISK_IF_IDE;
+		else
+			return bad("--disk", opt, "unknown option (format=raw, readonly=on|off, if=virtio|ide)");
+	}
+	c->nr_disks++;
+	return 0;
+}
+
 int config_parse_run(struct vm_config *c, int argc, char **argv)
 {
 	enum { O_KERNEL = 256, O_INITRD, O_APPEND, O_MEMORY, O_CPUS, O_ENGINE, O_SERIAL,
-	       O_NOREBOOT, O_TESTDEV };
+	       O_NOREBOOT, O_TESTDEV, O_DISK, O_RNG, O_CDROM, O_NET, O_MAC };
 	static const struct option opts[] = {
 		{ "kernel", required_argument, NULL, O_KERNEL },
 		{ "initrd", required_argument, NULL, O_INITRD },
@@ -75,6 +158,11 @@ int config_parse_run(struct vm_config *c, int argc, char **argv)
 		{ "serial", required_argument, NULL, O_SERIAL },
 		{ "no-reboot", no_argument, NULL, O_NOREBOOT },
 		{ "testdev", no_argument, NULL, O_TESTDEV },
+		{ "disk", required_argument, NULL, O_DISK },
+		{ "rng", no_argument, NULL, O_RNG },
+		{ "net", required_argument, NULL, O_NET },
+		{ "mac", required_argument, NULL, O_MAC },
+		{ "cdrom", required_argument, NULL, O_CDROM },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -139,6 +227,24 @@ int config_parse_run(struct vm_config *c, int argc, char **argv)
 			break;
 		case O_NOREBOOT: c->no_reboot = 1; break;
 		case O_TESTDEV: c->testdev = 1; break;
+		case O_DISK:
+			if (parse_disk(c, optarg))
+				return 2;
+			break;
+		case O_RNG: c->virtio_rng = 1; break;
+		case O_NET:
+			if (parse_net(c, optarg))
+				return 2;
+			break;
+		case O_MAC:
+			if (parse_mac(c, optarg))
+				return 2;
+			break;
+		case O_CDROM:
+			if (!*optarg)
+				return bad("--cdrom", optarg, "needs a file name");
+			c->cdrom = optarg;
+			break;
 		case 'v': c->verbose++; break;
 		case 'h':
 			fputs(run_usage, stdout);

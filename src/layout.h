@@ -68,6 +68,7 @@
 #define IRQ_IDE0		14
 #define IRQ_IDE1		15
 #define NR_GSI			24
+#define IRQ_PCI_GSI_BASE	16	/* PCI PIRQA-D -> GSI 16-19 (ACPI _PRT), level, active low */
 
 #define MAX_VCPUS		64
 

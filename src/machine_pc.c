@@ -13,17 +13,52 @@
 #include "dev/i8042.h"
 #include "dev/pci.h"
 #include "dev/piix.h"
+#include "dev/piix_ide.h"
 #include "dev/reset.h"
 #include "dev/rtc_cmos.h"
 #include "dev/serial16550.h"
 #include "dev/testdev.h"
+#include "dev/virtio_blk.h"
+#include "dev/virtio_pci.h"
+#include "dev/virtio_net.h"
+#include "dev/virtio_rng.h"
+#include "host/blk.h"
+#include "host/net_slirp.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* A virtio device on PCI with its backend (a disk for now). */
+struct pc_virtio {
+	struct virtio_pci vp;
+	struct virtio_blk *blk_dev;
+	struct blk *blk;
+	struct virtio_rng *rng_dev;
+	struct virtio_net *net_dev;
+	struct net_slirp *slirp;
+};
+
+#define PC_MAX_PCI_DEVS	(MAX_DISKS + MAX_NICS + 1)
+#define PC_PCI_FIRST_SLOT 3		/* 0: host bridge, 1: PIIX3, 2: left for a display */
+
 struct pc_board {
+	struct vm *vm;
+	/*
+	 * PCI INTx: device pin p in slot s drives PIRQ (s + p) & 3, which goes
+	 * to IOAPIC GSI IRQ_PCI_GSI_BASE + n (what the ACPI _PRT names) and to
+	 * the ISA IRQ the PIIX3 PIRQ route register selects (for the PIC).
+	 */
+	unsigned pirq_count[4];		/* devices asserting each PIRQ */
+	int pirq_gsi_level[4];		/* electrical level last driven on GSI 16+n */
+	int isa_driven[16];		/* level we last drove on an ISA IRQ */
+	int intx_active_low;		/* the irqchip takes electrical levels (emu's IOAPIC) */
+	struct pc_virtio *pcidev[PC_MAX_PCI_DEVS];
+	int nr_pcidev;
+
+	struct piix_ide *ide;		/* 00:01.1, only with IDE disks or a CD-ROM */
+	struct blk *ide_blk[4];
 	struct serial *com1;
 	struct rtc *rtc;
 	struct i8042 *kbd;
@@ -45,6 +80,284 @@ static int map(struct bus *b, uint64_t base, uint64_t len, const struct io_ops *
 	return r;
 }
 
+/* PIIX3 PIRQ routes that firmware would program: PIRQA-D -> IRQ 10, 11, 10, 11. */
+static const uint8_t pirq_default_irq[4] = { 10, 11, 10, 11 };
+
+/* Drive the GSI and ISA lines from the PIRQ states and the current PIIX3 routes. */
+static void pci_intx_refresh(struct pc_board *pc)
+{
+	int isa[16] = { 0 };
+
+	for (unsigned n = 0; n < 4; n++) {
+		int asserted = pc->pirq_count[n] > 0;
+		/* PCI INTx# is active low; an irqchip that models pins sees the wire. */
+		int level = pc->intx_active_low ? !asserted : asserted;
+		if (level != pc->pirq_gsi_level[n]) {
+			pc->pirq_gsi_level[n] = level;
+			irq_set(&pc->vm->gsi[IRQ_PCI_GSI_BASE + n], level);
+		}
+		int irq = piix3_pirq_route(&pc->piix, n);
+		if (irq > 0 && irq < 16 && asserted)
+			isa[irq] = 1;
+	}
+	for (unsigned irq = 0; irq < 16; irq++)
+		if (isa[irq] != pc->isa_driven[irq]) {
+			pc->isa_driven[irq] = isa[irq];
+			irq_set(&pc->vm->gsi[irq], isa[irq]);
+		}
+}
+
+/* irq_line callback of a device's INTx pin: line = PIRQ index. */
+static void pci_intx_set(void *opaque, unsigned pirq, int level)
+{
+	struct pc_board *pc = opaque;
+	if (pirq >= 4)
+		return;
+	if (level)
+		pc->pirq_count[pirq]++;
+	else if (pc->pirq_count[pirq])
+		pc->pirq_count[pirq]--;
+	pci_intx_refresh(pc);
+}
+
+static void piix3_cfg_write(struct pci_dev *d, unsigned off, unsigned size, uint32_t val)
+{
+	(void)val;
+	if (off < PIIX3_PIRQRC + 4 && off + size > PIIX3_PIRQRC)
+		pci_intx_refresh(d->opaque);
+}
+
+/* What firmware does before the OS: PIRQ routes and each function's Interrupt Line. */
+static void pci_firmware_setup(struct pc_board *pc)
+{
+	for (unsigned n = 0; n < 4; n++)
+		pc->piix.isa.cfg[PIIX3_PIRQRC + n] = pirq_default_irq[n];
+	for (int i = 0; i < pc->nr_pcidev; i++) {
+		struct pci_dev *d = &pc->pcidev[i]->vp.pci;
+		unsigned pin = d->cfg[PCI_INTERRUPT_PIN];
+		if (pin)
+			d->cfg[PCI_INTERRUPT_LINE] =
+				pirq_default_irq[((unsigned)d->devfn / 8 + pin - 1) & 3];
+	}
+	pci_intx_refresh(pc);
+}
+
+static void board_msi(void *opaque, uint64_t addr, uint32_t data)
+{
+	struct vm *vm = opaque;
+	if (vm->eng_ops->msi)
+		vm->eng_ops->msi(vm, addr, data);
+}
+
+static int free_slot(const struct pc_board *pc)
+{
+	for (unsigned s = PC_PCI_FIRST_SLOT; s < 32; s++)
+		if (!pci_bus_find(&pc->pci, PCI_DEVFN(s, 0)))
+			return (int)s;
+	return -1;
+}
+
+/* Put vd on the PCI bus behind a virtio-pci transport.  0 or -errno. */
+static int add_virtio_pci(struct pc_board *pc, struct pc_virtio *v, struct virtio_dev *vd,
+			  const char *name, uint32_t class_code, char *err, size_t errlen)
+{
+	struct vm *vm = pc->vm;
+	int slot = free_slot(pc), r;
+
+	if (slot < 0 || pc->nr_pcidev >= PC_MAX_PCI_DEVS) {
+		snprintf(err, errlen, "board: no free PCI slot for %s", name);
+		return -ENOSPC;
+	}
+	/* MSI-X only where the engine can deliver messages; else INTx through the ISR. */
+	r = virtio_pci_init(&v->vp, vd, name, class_code, vd->nr_queues + 1, &vm->mmio,
+			    vm->eng_ops->msi ? board_msi : NULL, vm);
+	if (!r)
+		r = pci_bus_add(&pc->pci, &v->vp.pci, (unsigned)slot, 0);
+	if (r) {
+		snprintf(err, errlen, "board: %s: %s", name, strerror(-r));
+		return r;
+	}
+	v->vp.intx = (struct irq_line){ pci_intx_set, pc, ((unsigned)slot + 0) & 3 };
+	pc->pcidev[pc->nr_pcidev++] = v;
+	return 0;
+}
+
+static int add_disks(struct pc_board *pc, char *err, size_t errlen)
+{
+	const struct vm_config *cfg = pc->vm->cfg;
+	char e[160];
+	int r;
+
+	for (int i = 0; i < cfg->nr_disks; i++) {
+		const struct disk_config *dc = &cfg->disks[i];
+		struct pc_virtio *v;
+		char serial[24];
+
+		if (dc->iface != DISK_IF_VIRTIO)
+			continue;
+		v = calloc(1, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		r = blk_open(&v->blk, dc->path, dc->readonly, e, sizeof(e));
+		if (r) {
+			snprintf(err, errlen, "--disk '%s': %s", dc->path, e);
+			free(v);
+			return r;
+		}
+		if (pc->vm->loop && (r = blk_attach(v->blk, pc->vm->loop, 2))) {
+			snprintf(err, errlen, "--disk '%s': cannot start I/O threads: %s", dc->path,
+				 strerror(-r));
+			return r;
+		}
+		snprintf(serial, sizeof(serial), "hvm-disk%d", i);
+		v->blk_dev = virtio_blk_new(&pc->vm->mem, v->blk, serial);
+		if (!v->blk_dev)
+			return -ENOMEM;
+		/* Class 01/80: other mass storage, as virtio-blk is neither SCSI nor IDE. */
+		r = add_virtio_pci(pc, v, virtio_blk_dev(v->blk_dev), "virtio-blk", 0x018000, err, errlen);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* Open an IDE image; with a loop its requests run on one worker thread. */
+static int ide_blk_open(struct pc_board *pc, struct blk **b, const char *path, int ro,
+			char *e, size_t elen)
+{
+	int r = blk_open(b, path, ro, e, elen);
+	if (!r && pc->vm->loop && (r = blk_attach(*b, pc->vm->loop, 1)))
+		snprintf(e, elen, "cannot start I/O threads: %s", strerror(-r));
+	return r;
+}
+
+/*
+ * PIIX3 IDE at 00:01.1 when an IDE disk or a CD-ROM is configured: if=ide
+ * disks take primary master, primary slave, then the free secondary
+ * positions; the CD-ROM is the secondary master.  Image I/O runs on one
+ * worker per image (the drive is BSY meanwhile), synchronously without a
+ * loop.
+ */
+static int add_ide(struct pc_board *pc, char *err, size_t errlen)
+{
+	const struct vm_config *cfg = pc->vm->cfg;
+	static const int pos[4][2] = { { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 } };
+	int n = 0, nb = 0, r;
+	char e[160], serial[24];
+
+	for (int i = 0; i < cfg->nr_disks; i++)
+		n += cfg->disks[i].iface == DISK_IF_IDE;
+	if (!n && !cfg->cdrom)
+		return 0;
+	if (n > (cfg->cdrom ? 3 : 4)) {
+		snprintf(err, errlen, "board: at most %d IDE disks%s", cfg->cdrom ? 3 : 4,
+			 cfg->cdrom ? " with a CD-ROM" : "");
+		return -EINVAL;
+	}
+	pc->ide = calloc(1, sizeof(*pc->ide));
+	if (!pc->ide)
+		return -ENOMEM;
+	r = piix_ide_init(pc->ide, &pc->pci, &pc->vm->pio, &pc->vm->mem, &pc->vm->gsi[IRQ_IDE0],
+			  &pc->vm->gsi[IRQ_IDE1], err, errlen);
+	if (r)
+		return r;
+	if (cfg->cdrom) {
+		r = ide_blk_open(pc, &pc->ide_blk[nb], cfg->cdrom, 1, e, sizeof(e));
+		if (r) {
+			snprintf(err, errlen, "--cdrom '%s': %s", cfg->cdrom, e);
+			return r;
+		}
+		r = ide_attach(&pc->ide->ch[1], 0, pc->ide_blk[nb++], 1, "hvm-cdrom0");
+		if (r)
+			return r;
+	}
+	for (int i = 0, p = 0; i < cfg->nr_disks; i++) {
+		const struct disk_config *dc = &cfg->disks[i];
+		if (dc->iface != DISK_IF_IDE)
+			continue;
+		if (cfg->cdrom && p == 2)
+			p++;
+		r = ide_blk_open(pc, &pc->ide_blk[nb], dc->path, dc->readonly, e, sizeof(e));
+		if (r) {
+			snprintf(err, errlen, "--disk '%s': %s", dc->path, e);
+			return r;
+		}
+		snprintf(serial, sizeof(serial), "hvm-ide%d", p);
+		r = ide_attach(&pc->ide->ch[pos[p][0]], pos[p][1], pc->ide_blk[nb++], 0, serial);
+		if (r)
+			return r;
+		p++;
+	}
+	return 0;
+}
+
+static void slirp_to_guest(void *opaque, const void *frame, size_t len)
+{
+	struct pc_virtio *v = opaque;
+	if (v->net_dev)
+		virtio_net_receive(v->net_dev, frame, len);
+}
+
+static int add_nics(struct pc_board *pc, char *err, size_t errlen)
+{
+	const struct vm_config *cfg = pc->vm->cfg;
+	char e[160];
+	int r;
+
+	for (int i = 0; i < cfg->nr_nics; i++) {
+		const struct net_config *nc = &cfg->nics[i];
+		/* A stable default that differs per NIC, in the locally administered 52:54:00 range. */
+		uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, (uint8_t)(0x56 + i) };
+		struct pc_virtio *v;
+
+		if (nc->mac) {
+			unsigned b[6];
+			if (sscanf(nc->mac, "%2x:%2x:%2x:%2x:%2x:%2x", &b[0], &b[1], &b[2], &b[3],
+				   &b[4], &b[5]) != 6) {
+				snprintf(err, errlen, "--mac '%s': not a MAC address", nc->mac);
+				return -EINVAL;
+			}
+			for (int k = 0; k < 6; k++)
+				mac[k] = (uint8_t)b[k];
+		}
+		v = calloc(1, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		r = net_slirp_new(&v->slirp, nc->spec, &pc->vm->dm_lock, slirp_to_guest, v, e, sizeof(e));
+		if (r) {
+			snprintf(err, errlen, "--net '%s': %s", nc->spec, e);
+			free(v);
+			return r == -ENOTSUP ? -EINVAL : r;
+		}
+		v->net_dev = virtio_net_new(&pc->vm->mem, mac, net_slirp_input, v->slirp);
+		if (!v->net_dev)
+			return -ENOMEM;
+		r = add_virtio_pci(pc, v, virtio_net_dev(v->net_dev), "virtio-net", 0x020000, err, errlen);
+		if (r)
+			return r;
+		r = net_slirp_start(v->slirp);
+		if (r) {
+			snprintf(err, errlen, "--net '%s': cannot start its thread: %s", nc->spec, strerror(-r));
+			return r;
+		}
+	}
+	return 0;
+}
+
+static int add_rng(struct pc_board *pc, char *err, size_t errlen)
+{
+	struct pc_virtio *v = calloc(1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	v->rng_dev = virtio_rng_new(&pc->vm->mem, NULL, NULL);
+	if (!v->rng_dev) {
+		free(v);
+		return -ENOMEM;
+	}
+	/* Class 00/ff: no better fit for an entropy source. */
+	return add_virtio_pci(pc, v, virtio_rng_dev(v->rng_dev), "virtio-rng", 0x00ff00, err, errlen);
+}
+
 int machine_pc_build(struct vm *vm, struct chr *console, char *err, size_t errlen)
 {
 	struct pc_board *pc = calloc(1, sizeof(*pc));
@@ -54,6 +367,8 @@ int machine_pc_build(struct vm *vm, struct chr *console, char *err, size_t errle
 
 	if (!pc)
 		return -ENOMEM;
+	pc->vm = vm;
+	pc->intx_active_low = vm->eng_ops == &emu_engine;
 	vm->board = pc;
 	pthread_mutex_lock(&vm->dm_lock);
 
@@ -76,6 +391,17 @@ int machine_pc_build(struct vm *vm, struct chr *console, char *err, size_t errle
 		goto out;
 	}
 	pci_bus_set_cf9(&pc->pci, &cf9_ops, pc->rst);
+	pc->piix.isa.opaque = pc;
+	pc->piix.isa.cfg_write = piix3_cfg_write;
+	if ((r = add_disks(pc, err, errlen)))
+		goto out;
+	if (cfg->virtio_rng && (r = add_rng(pc, err, errlen)))
+		goto out;
+	if ((r = add_nics(pc, err, errlen)))
+		goto out;
+	if ((r = add_ide(pc, err, errlen)))
+		goto out;
+	pci_firmware_setup(pc);
 
 	if ((r = map(&vm->pio, PORT_PCI_CONFIG_ADDR, PCI_HOST_LEN, &pci_host_ops, &pc->pci, err, errlen)) ||
 	    (r = map(&vm->pio, PORT_COM1, 8, &serial_ops, pc->com1, err, errlen)) ||
@@ -106,6 +432,25 @@ out:
 	return r;
 }
 
+void machine_pc_post_state(struct vm *vm)
+{
+	/* port, value: 8259 pair initialised to vectors 0x08 / 0x70 (ICW1-4, 8086
+	 * mode), timer, keyboard and cascade unmasked; PIT channel 0 in mode 2
+	 * with count 65536 (18.2 Hz), as a PC BIOS programs them. */
+	static const uint16_t seq[][2] = {
+		{ 0x20, 0x11 }, { 0x21, 0x08 }, { 0x21, 0x04 }, { 0x21, 0x01 },
+		{ 0xa0, 0x11 }, { 0xa1, 0x70 }, { 0xa1, 0x02 }, { 0xa1, 0x01 },
+		{ 0x21, 0xf8 }, { 0xa1, 0xff },
+		{ 0x43, 0x34 }, { 0x40, 0x00 }, { 0x40, 0x00 },
+	};
+	pthread_mutex_lock(&vm->dm_lock);
+	if (bus_find(&vm->pio, PORT_PIC_MASTER) && bus_find(&vm->pio, PORT_PIT)) {
+		for (unsigned i = 0; i < sizeof(seq) / sizeof(seq[0]); i++)
+			bus_write(&vm->pio, seq[i][0], 1, seq[i][1]);
+	}
+	pthread_mutex_unlock(&vm->dm_lock);
+}
+
 void machine_pc_reset(struct vm *vm)
 {
 	struct pc_board *pc = vm->board;
@@ -115,6 +460,8 @@ void machine_pc_reset(struct vm *vm)
 	for (int i = 0; pc && i < PCI_MAX_DEVFN; i++)
 		if (pc->pci.dev[i])
 			pci_dev_reset(pc->pci.dev[i]);
+	if (pc)
+		pci_firmware_setup(pc);
 	pthread_mutex_unlock(&vm->dm_lock);
 }
 
@@ -130,6 +477,27 @@ void machine_pc_free(struct vm *vm)
 	fw_cfg_free(pc->fw);
 	acpi_pm_free(pc->pm);
 	testdev_free(pc->td);
+	/* Stop the image workers first: requests in flight point into the drive buffers. */
+	for (int i = 0; i < 4; i++)
+		blk_close(pc->ide_blk[i]);
+	if (pc->ide) {
+		piix_ide_free(pc->ide);
+		free(pc->ide);
+	}
+	for (int i = 0; i < pc->nr_pcidev; i++) {
+		struct pc_virtio *v = pc->pcidev[i];
+		virtio_pci_free(&v->vp);
+		if (v->blk_dev)
+			virtio_blk_free(v->blk_dev);
+		if (v->blk)
+			blk_close(v->blk);
+		if (v->rng_dev)
+			virtio_rng_free(v->rng_dev);
+		/* The slirp thread lives until the process exits; only the device goes. */
+		if (v->net_dev && !v->slirp)
+			virtio_net_free(v->net_dev);
+		free(v);
+	}
 	free(pc);
 	vm->board = NULL;
 }

@@ -136,7 +136,9 @@ static int load_guest(struct vm *vm, const struct vm_config *cfg, const struct f
 		.cmdline = cfg->append, .kernel_name = slash ? slash + 1 : cfg->kernel,
 		.nr_cpus = cfg->nr_cpus, .acpi_rsdp = ACPI_RSDP_ADDR,
 	};
-	struct acpi_config ac = { .nr_cpus = cfg->nr_cpus, .ioapic_id = 0 };
+	/* PCI0 with a _PRT: INTx of slot s pin p on GSI 16 + ((s + p) & 3), as the board wires it. */
+	struct acpi_config ac = { .nr_cpus = cfg->nr_cpus, .ioapic_id = 0,
+				  .pci = 1, .pci_gsi_base = IRQ_PCI_GSI_BASE };
 	int r;
 
 	for (int i = 0; i < vm->nr_vcpus; i++) {
@@ -153,6 +155,7 @@ static int load_guest(struct vm *vm, const struct vm_config *cfg, const struct f
 		fprintf(stderr, "hvm: --kernel '%s': %s\n", cfg->kernel, err[0] ? err : strerror(-r));
 		return 2;
 	}
+	machine_pc_post_state(vm);
 	return 0;
 }
 
@@ -219,10 +222,13 @@ static int cmd_run(int argc, char **argv)
 	case SERIAL_NONE:
 		break;
 	}
+	vm->loop = loop;
 	r = machine_pc_build(vm, con, err, sizeof(err));
 	if (r) {
 		fprintf(stderr, "hvm: %s\n", err);
-		return 125;
+		/* A disk image that is missing, locked or not writable is the user's file: 2. */
+		return r == -ENOENT || r == -EBUSY || r == -EACCES || r == -EROFS || r == -EISDIR ||
+		       r == -EPERM || r == -ENOTDIR || r == -EINVAL ? 2 : 125;
 	}
 	r = load_guest(vm, &cfg, &kernel, &initrd);
 	if (r)

@@ -21,6 +21,7 @@
 
 struct vm;
 struct vcpu;
+struct loop;
 
 struct engine_ops {
 	const char *name;
@@ -46,6 +47,12 @@ struct engine_ops {
 	int (*vm_reset)(struct vm *vm);
 	void (*vcpu_destroy)(struct vcpu *v);
 	void (*vm_destroy)(struct vm *vm);
+	/*
+	 * A device's MSI/MSI-X message: a DWORD write of data to addr
+	 * (0xfeexxxxx), with the device-model lock held.  NULL: the engine
+	 * cannot take MSIs and the board offers no MSI-X capability.
+	 */
+	void (*msi)(struct vm *vm, uint64_t addr, uint32_t data);
 };
 
 extern const struct engine_ops kvm_engine;
@@ -89,6 +96,7 @@ struct vm {
 	volatile int stopping;		/* vCPU threads leave their loop */
 
 	void *board;			/* machine_pc private */
+	struct loop *loop;		/* host I/O thread (disk completions); NULL in tests */
 };
 
 int vm_create(struct vm *vm, const struct vm_config *cfg, const struct engine_ops *eng);

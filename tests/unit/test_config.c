@@ -76,9 +76,71 @@ TEST(errors)
 	CHECK_EQ(parse(&c, "--kernel", NULL, NULL, NULL), 2);		/* missing value */
 }
 
+TEST(disks)
+{
+	struct vm_config c;
+	/* --disk cuts its argument at commas, so it gets writable copies. */
+	char d1[] = "a.img", d2[] = "b.img,readonly=on,format=raw", d3[] = "c.img,if=ide,readonly=off";
+	char *argv[] = { "run", "--kernel", "k", "--disk", d1, "--disk", d2, "--disk", d3, "--rng" };
+	FILE *saved = stderr;
+	CHECK_EQ(config_parse_run(&c, 10, argv), 0);
+	CHECK_EQ(c.nr_disks, 3);
+	CHECK_STR(c.disks[0].path, "a.img");
+	CHECK_EQ(c.disks[0].iface, DISK_IF_VIRTIO);
+	CHECK_EQ(c.disks[0].readonly, 0);
+	CHECK_STR(c.disks[1].path, "b.img");
+	CHECK_EQ(c.disks[1].readonly, 1);
+	CHECK_STR(c.disks[2].path, "c.img");
+	CHECK_EQ(c.disks[2].iface, DISK_IF_IDE);
+	CHECK_EQ(c.disks[2].readonly, 0);
+	CHECK_EQ(c.virtio_rng, 1);
+
+	static const char *badv[] = { "x.img,format=qcow2", "x.img,bogus=1", ",readonly=on",
+				      "x.img,readonly=maybe", "x.img,if=scsi" };
+	stderr = fopen("/dev/null", "w");
+	for (unsigned i = 0; i < sizeof(badv) / sizeof(badv[0]); i++) {
+		char buf[64];
+		snprintf(buf, sizeof(buf), "%s", badv[i]);
+		char *a[] = { "run", "--kernel", "k", "--disk", buf };
+		if (config_parse_run(&c, 5, a) != 2) {
+			fclose(stderr);
+			stderr = saved;
+			CHECK(!badv[i]);
+		}
+	}
+	/* More disks than the board has room for. */
+	char many[MAX_DISKS + 1][8];
+	char *a[3 + 2 * (MAX_DISKS + 1)];
+	int n = 0;
+	a[n++] = "run"; a[n++] = "--kernel"; a[n++] = "k";
+	for (int i = 0; i <= MAX_DISKS; i++) {
+		snprintf(many[i], sizeof(many[i]), "d%d", i);
+		a[n++] = "--disk";
+		a[n++] = many[i];
+	}
+	int r = config_parse_run(&c, n, a);
+	fclose(stderr);
+	stderr = saved;
+	CHECK_EQ(r, 2);
+}
+
+TEST(cdrom)
+{
+	struct vm_config c;
+
+	CHECK_EQ(parse(&c, "--kernel", "k", NULL, NULL), 0);
+	CHECK(c.cdrom == NULL);
+	CHECK_EQ(parse(&c, "--kernel", "k", "--cdrom", "x.iso"), 0);
+	CHECK_STR(c.cdrom, "x.iso");
+	CHECK_EQ(parse(&c, "--kernel", "k", "--cdrom", ""), 2);
+	CHECK_EQ(parse(&c, "--kernel", "k", "--cdrom", NULL), 2);
+}
+
 TEST_MAIN_BEGIN("config")
 	RUN(sizes);
 	RUN(defaults);
 	RUN(options);
 	RUN(errors);
+	RUN(disks);
+	RUN(cdrom);
 TEST_MAIN_END()

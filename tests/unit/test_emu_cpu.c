@@ -2,7 +2,7 @@
  * emu integer core, hand-assembled sequences run through the test entry:
  * ADC/SBB and shift/rotate flags at boundary counts, MUL/DIV faults, string
  * instructions with REP and segment overrides, CMPXCHG8B, and the real ->
- * protected -> long mode transition.  Expected values follow the SDM vol. 2
+ * protected -> long mode transition, single-step and DR0-3 breakpoints.  Expected values follow the SDM vol. 2
  * pseudo-code for each instruction.
  */
 #include "test.h"
@@ -370,6 +370,44 @@ TEST(real_to_long_mode)
 	fx_fini(&f);
 }
 
+/* mov eax, 0x12345678 ; mov [0x5000], eax ; nop ; hlt */
+static const uint8_t dbgcode[] = {
+	0xb8, 0x78, 0x56, 0x34, 0x12, 0xa3, 0x00, 0x50, 0x00, 0x00, 0x90, 0xf4,
+};
+
+
+TEST(debug_traps)
+{
+	struct fx f;
+	int v;
+	CHECK(fx_init(&f) == 0);
+	/* TF: a trap after the first instruction, DR6.BS */
+	f.st.rflags |= FL_TF;
+	CHECK_EQ(run32(&f, dbgcode, sizeof(dbgcode), &v), EMU_STOP_EXCEPTION);
+	CHECK_EQ(v, EXC_DB);
+	CHECK_EQ(f.st.rip, 0x1005);
+	CHECK(f.st.dr[6] & (1u << 14));
+	/* DR0 execute breakpoint on the second instruction: a fault before it */
+	f.st.rflags = 2;
+	f.st.dr[6] = 0;
+	f.st.dr[0] = 0x1005;
+	f.st.dr[7] = 0x401;
+	CHECK_EQ(run32(&f, dbgcode, sizeof(dbgcode), &v), EMU_STOP_EXCEPTION);
+	CHECK_EQ(v, EXC_DB);
+	CHECK_EQ(f.st.rip, 0x1005);
+	CHECK_EQ(f.st.dr[6] & 0xf, 1);
+	CHECK_EQ(f.st.regs[R_AX], 0x12345678);	/* the first instruction ran */
+	/* DR1 4-byte write watchpoint: a trap after the store */
+	f.st.dr[6] = 0;
+	f.st.dr[1] = 0x5000;
+	f.st.dr[7] = 0x400 | 0x4 | (0x1u << 20) | (0x3u << 22);
+	CHECK_EQ(run32(&f, dbgcode, sizeof(dbgcode), &v), EMU_STOP_EXCEPTION);
+	CHECK_EQ(v, EXC_DB);
+	CHECK_EQ(f.st.rip, 0x100a);
+	CHECK_EQ(f.st.dr[6] & 0xf, 2);
+	fx_fini(&f);
+}
+
 TEST_MAIN_BEGIN("test_emu_cpu")
 	RUN(adc_sbb_flags);
 	RUN(shift_rotate_flags);
@@ -377,4 +415,5 @@ TEST_MAIN_BEGIN("test_emu_cpu")
 	RUN(string_rep_overrides);
 	RUN(cmpxchg8b);
 	RUN(real_to_long_mode);
+	RUN(debug_traps);
 TEST_MAIN_END()

@@ -96,96 +96,127 @@ static int inject_pending(struct emu_cpu *cpu)
 	return 0;
 }
 
-enum emu_stop emu_run(struct emu_cpu *cpu, uint64_t max_insns)
+/* Interrupts, NMI and the halt state at an instruction boundary; EMU_STOP_* or 0. */
+static int boundary_events(struct emu_cpu *cpu)
+{
+	struct cpu_state *st = cpu->st;
+	if (cpu->kick)
+		return EMU_STOP_KICK;
+	if (st->nmi_pending && !cpu->nmi_blocked && !st->int_shadow) {
+		emu_do_nmi(cpu);
+	} else if (cpu->irq_hint && emu_irq_window(cpu) && cpu->io && cpu->io->irq_ack) {
+		int v;
+		cpu->irq_hint = 0;
+		v = cpu->io->irq_ack(cpu->io_opaque);
+		if (v >= 0) {
+			emu_do_irq(cpu, v);
+			/* more may be pending behind this one: look again later */
+			cpu->irq_hint = 1;
+		}
+	}
+	return 0;
+}
+
+static void trace_insn(struct emu_cpu *cpu, const struct emu_insn *in)
+{
+	struct cpu_state *st = cpu->st;
+	cpu->trace--;
+	fprintf(stderr, "emu: %04x:%016llx m%d op %02x/%02x len %u ax %llx cx %llx dx %llx bx %llx sp %llx si %llx di %llx fl %llx\n",
+		st->seg[S_CS].sel, (unsigned long long)st->rip, in->map, in->op, in->modrm, in->len,
+		(unsigned long long)st->regs[0], (unsigned long long)st->regs[1],
+		(unsigned long long)st->regs[2], (unsigned long long)st->regs[3],
+		(unsigned long long)st->regs[4], (unsigned long long)st->regs[6],
+		(unsigned long long)st->regs[7], (unsigned long long)emu_get_rflags(cpu));
+}
+
+/* One instruction with the debug machinery: TF, RF, DR0-7, MOV SS deferral, tracing. */
+static void step_debug(struct emu_cpu *cpu, struct emu_insn *scratch)
+{
+	struct cpu_state *st = cpu->st;
+	struct emu_insn *in;
+	int tf;
+	uint64_t rf;
+	if ((st->dr[7] & 0xff) && !(st->rflags & FL_RF) && !cpu->movss_blocking)
+		insn_breakpoint(cpu);
+	tf = !!(st->rflags & FL_TF);
+	rf = st->rflags & FL_RF;
+	in = emu_fetch_insn(cpu, scratch);
+	cpu->insn = in;
+	cpu->next_rip = st->rip + in->len;
+	cpu->shadow_next = 0;
+	cpu->tf_at_end = 0;
+	cpu->bp_hits = 0;
+	if (cpu->trace)
+		trace_insn(cpu, in);
+	emu_exec(cpu, in);
+	st->rip = cpu->mode == MODE_LONG64 ? cpu->next_rip : cpu->next_rip & 0xffffffffULL;
+	st->int_shadow = !!cpu->shadow_next;
+	cpu->movss_blocking = cpu->shadow_next == 2;
+	cpu->icount++;
+	/* RF lasts for one completed instruction (IRET/POPF setting it start afresh) */
+	if (rf)
+		st->rflags &= ~(uint64_t)FL_RF;
+	if (cpu->tf_at_end)
+		tf = !!(st->rflags & FL_TF);
+	if (cpu->bp_hits | cpu->bp_deferred) {
+		/* data breakpoint: a trap after the instruction, or after the next one past MOV SS */
+		if (cpu->bp_hits && cpu->shadow_next == 2) {
+			cpu->bp_deferred |= cpu->bp_hits;
+			cpu->bp_hits = 0;
+		} else {
+			st->dr[6] = (st->dr[6] & ~0xfULL) | cpu->bp_hits | cpu->bp_deferred |
+				    (tf ? 1u << 14 : 0);
+			cpu->bp_hits = cpu->bp_deferred = 0;
+			cpu->saved_rsp = st->regs[R_SP];
+			emu_raise(cpu, EXC_DB, 0);
+		}
+	}
+	if (tf | cpu->db_deferred) {
+		/* single-step trap after the instruction (SDM vol. 3, 17.3.1.4) */
+		if (cpu->shadow_next == 2 && !cpu->db_deferred) {
+			cpu->db_deferred = 1;
+		} else {
+			cpu->db_deferred = 0;
+			st->dr[6] |= 1u << 14;
+			cpu->saved_rsp = st->regs[R_SP];
+			emu_raise(cpu, EXC_DB, 0);
+		}
+	}
+}
+
+/*
+ * The loop proper, outside emu_run's setjmp frame so the compiler can keep
+ * its state in registers; faults longjmp back to emu_run, which re-enters.
+ */
+static __attribute__((noinline)) enum emu_stop run_loop(struct emu_cpu *cpu, uint64_t end)
 {
 	struct cpu_state *st = cpu->st;
 	struct emu_insn scratch, *in;
-	uint64_t end = cpu->icount + max_insns;
-	int tf;
-	uint64_t rf;
-
-	cpu->stop_req = 0;
-	if (setjmp(cpu->jb)) {
-		int r = emu_deliver_exception(cpu, cpu->exc_vector, cpu->exc_error);
-		if (r)
-			return (enum emu_stop)r;
-		if (cpu->stop_req)
-			return (enum emu_stop)cpu->stop_req;
-	}
-	if (unlikely(st->pending_vector >= 0)) {
-		int r = inject_pending(cpu);
-		if (r)
-			return (enum emu_stop)r;
-	}
 	while (cpu->icount < end) {
 		if (unlikely(cpu->kick | cpu->irq_hint | st->nmi_pending)) {
-			if (cpu->kick)
-				return EMU_STOP_KICK;
-			if (st->nmi_pending && !cpu->nmi_blocked && !st->int_shadow) {
-				emu_do_nmi(cpu);
-			} else if (cpu->irq_hint && emu_irq_window(cpu) && cpu->io && cpu->io->irq_ack) {
-				int v;
-				cpu->irq_hint = 0;
-				v = cpu->io->irq_ack(cpu->io_opaque);
-				if (v >= 0) {
-					emu_do_irq(cpu, v);
-					/* more may be pending behind this one: look again later */
-					cpu->irq_hint = 1;
-				}
-			}
+			int r = boundary_events(cpu);
+			if (r)
+				return (enum emu_stop)r;
 		}
 		if (unlikely(st->run_state != CPU_RUNNABLE))
 			return EMU_STOP_HLT;
 		cpu->saved_rsp = st->regs[R_SP];
-		if (unlikely(st->dr[7] & 0xff) && !(st->rflags & FL_RF) && !cpu->movss_blocking)
-			insn_breakpoint(cpu);
-		tf = !!(st->rflags & FL_TF);
-		rf = st->rflags & FL_RF;
-		cpu->insn = NULL;
-		in = emu_fetch_insn(cpu, &scratch);
-		cpu->insn = in;
-		cpu->next_rip = st->rip + in->len;
-		cpu->shadow_next = 0;
-		cpu->tf_at_end = 0;
-		cpu->bp_hits = 0;
-		if (unlikely(cpu->trace)) {
-			cpu->trace--;
-			fprintf(stderr, "emu: %04x:%016llx m%d op %02x/%02x len %u ax %llx cx %llx dx %llx bx %llx sp %llx si %llx di %llx fl %llx\n",
-				st->seg[S_CS].sel, (unsigned long long)st->rip, in->map, in->op, in->modrm, in->len,
-				(unsigned long long)st->regs[0], (unsigned long long)st->regs[1],
-				(unsigned long long)st->regs[2], (unsigned long long)st->regs[3],
-				(unsigned long long)st->regs[4], (unsigned long long)st->regs[6],
-				(unsigned long long)st->regs[7], (unsigned long long)emu_get_rflags(cpu));
-		}
-		emu_exec(cpu, in);
-		st->rip = cpu->mode == MODE_LONG64 ? cpu->next_rip : cpu->next_rip & 0xffffffffULL;
-		st->int_shadow = !!cpu->shadow_next;
-		cpu->movss_blocking = cpu->shadow_next == 2;
-		cpu->icount++;
-		/* RF lasts for one completed instruction (IRET/POPF setting it start afresh) */
-		if (unlikely(rf))
-			st->rflags &= ~(uint64_t)FL_RF;
-		if (unlikely(cpu->tf_at_end))
-			tf = !!(st->rflags & FL_TF);
-		if (unlikely(cpu->bp_hits | cpu->bp_deferred)) {
-			/* data breakpoint: a trap after the instruction, or after the next one past MOV SS */
-			if (cpu->bp_hits && cpu->shadow_next == 2) {
-				cpu->bp_deferred |= cpu->bp_hits;
-				cpu->bp_hits = 0;
-			} else {
-				st->dr[6] = (st->dr[6] & ~0xfULL) | cpu->bp_hits | cpu->bp_deferred |
-					    (tf ? 1u << 14 : 0);
-				cpu->bp_hits = cpu->bp_deferred = 0;
-				cpu->saved_rsp = st->regs[R_SP];
-				emu_raise(cpu, EXC_DB, 0);
-			}
-		}
-		if (unlikely(tf | cpu->db_deferred)) {
-			/* single-step trap after the instruction (SDM vol. 3, 17.3.1.4) */
-			if (cpu->shadow_next == 2 && !cpu->db_deferred) {
-				cpu->db_deferred = 1;
-			} else {
-				cpu->db_deferred = 0;
+		if (unlikely((st->rflags & (FL_TF | FL_RF)) | (st->dr[7] & 0xff) | cpu->trace |
+			     cpu->db_deferred | cpu->bp_deferred)) {
+			step_debug(cpu, &scratch);
+		} else {
+			in = emu_fetch_insn(cpu, &scratch);
+			cpu->insn = in;
+			cpu->next_rip = st->rip + in->len;
+			cpu->shadow_next = 0;
+			cpu->tf_at_end = 0;
+			emu_exec(cpu, in);
+			st->rip = cpu->mode == MODE_LONG64 ? cpu->next_rip : cpu->next_rip & 0xffffffffULL;
+			st->int_shadow = !!cpu->shadow_next;
+			cpu->movss_blocking = cpu->shadow_next == 2;
+			cpu->icount++;
+			if (unlikely(cpu->tf_at_end) && (st->rflags & FL_TF)) {
+				/* SYSRET set TF: it traps right after (SDM vol. 2, SYSRET) */
 				st->dr[6] |= 1u << 14;
 				cpu->saved_rsp = st->regs[R_SP];
 				emu_raise(cpu, EXC_DB, 0);
@@ -195,6 +226,33 @@ enum emu_stop emu_run(struct emu_cpu *cpu, uint64_t max_insns)
 			return (enum emu_stop)cpu->stop_req;
 	}
 	return EMU_STOP_NONE;
+}
+
+enum emu_stop emu_run(struct emu_cpu *cpu, uint64_t max_insns)
+{
+	struct cpu_state *st = cpu->st;
+	uint64_t end = cpu->icount + max_insns;
+
+	cpu->stop_req = 0;
+	if (setjmp(cpu->jb)) {
+		int r;
+		/* a delivery counts against the budget, so fault loops still end the run */
+		if (!cpu->test_mode)
+			cpu->icount++;
+		r = emu_deliver_exception(cpu, cpu->exc_vector, cpu->exc_error);
+		if (r)
+			return (enum emu_stop)r;
+		if (cpu->stop_req)
+			return (enum emu_stop)cpu->stop_req;
+		if (cpu->icount >= end)
+			return EMU_STOP_NONE;
+	}
+	if (unlikely(st->pending_vector >= 0)) {
+		int r = inject_pending(cpu);
+		if (r)
+			return (enum emu_stop)r;
+	}
+	return run_loop(cpu, end);
 }
 
 struct emu_cpu *emu_test_new(struct guest_mem *m, struct cpu_state *st)

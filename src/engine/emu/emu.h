@@ -279,6 +279,9 @@ void emu_tlb_flush_page(struct emu_cpu *cpu, uint64_t lin);
 /* ------------------------------------------------------------------------ */
 
 /*
+ * Both units must treat *in as read-only: it may be a cached decode shared
+ * by every later execution of the same bytes.
+ *
  * x87: opcodes D8-DF (map MAP_1B) and 9B (FWAIT).  The dispatcher already
  * raised #NM for CR0.EM|CR0.TS (D8-DF) and CR0.TS&CR0.MP (9B).  State lives in
  * st->fxsave (FXSAVE layout).  Returns 0 if executed, -1 if the encoding is

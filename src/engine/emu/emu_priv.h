@@ -193,6 +193,87 @@ int emu_cas(void *p, unsigned size, uint64_t *old, uint64_t nv);
 uint64_t emu_host_load(const void *p, unsigned size);
 void emu_host_store(void *p, unsigned size, uint64_t v);
 
+/* Loads/stores of 1/2/4/8 bytes at an unaligned host address, without a libc call. */
+static inline uint64_t host_ld(const void *p, unsigned size)
+{
+	switch (size) {
+	case 1: return *(const uint8_t *)p;
+	case 2: { uint16_t v; __builtin_memcpy(&v, p, 2); return v; }
+	case 4: { uint32_t v; __builtin_memcpy(&v, p, 4); return v; }
+	default: { uint64_t v; __builtin_memcpy(&v, p, 8); return v; }
+	}
+}
+
+static inline void host_st(void *p, unsigned size, uint64_t v)
+{
+	switch (size) {
+	case 1: *(uint8_t *)p = (uint8_t)v; break;
+	case 2: { uint16_t x = (uint16_t)v; __builtin_memcpy(p, &x, 2); break; }
+	case 4: { uint32_t x = (uint32_t)v; __builtin_memcpy(p, &x, 4); break; }
+	default: __builtin_memcpy(p, &v, 8); break;
+	}
+}
+
+/*
+ * Inline fast paths for 64-bit mode data accesses that hit the TLB; anything
+ * else (segment checks, misses, page crossings, MMIO) goes to emu_read/emu_write.
+ * A TLB tag only ever holds a canonical page, so no canonical check is needed.
+ */
+static inline uint64_t mem_read(struct emu_cpu *cpu, int seg, uint64_t off, unsigned size)
+{
+	if (likely(cpu->mode == MODE_LONG64)) {
+		uint64_t lin = off + (seg >= S_FS ? cpu->st->seg[seg].base : 0);
+		const struct emu_tlb_entry *e = &cpu->tlb[TLB_READ][(lin >> 12) & (EMU_TLB_SIZE - 1)];
+		if (likely(e->tag == ((lin & ~0xfffULL) | (uint64_t)(cpu->cpl == 3)) &&
+			   (lin & 0xfff) + size <= 4096)) {
+			return host_ld((const void *)(uintptr_t)(lin + e->addend), size);
+		}
+	}
+	return emu_read(cpu, seg, off, size);
+}
+
+static inline void mem_write(struct emu_cpu *cpu, int seg, uint64_t off, unsigned size, uint64_t v)
+{
+	if (likely(cpu->mode == MODE_LONG64)) {
+		uint64_t lin = off + (seg >= S_FS ? cpu->st->seg[seg].base : 0);
+		const struct emu_tlb_entry *e = &cpu->tlb[TLB_WRITE][(lin >> 12) & (EMU_TLB_SIZE - 1)];
+		if (likely(e->tag == ((lin & ~0xfffULL) | (uint64_t)(cpu->cpl == 3)) &&
+			   (lin & 0xfff) + size <= 4096)) {
+			host_st((void *)(uintptr_t)(lin + e->addend), size, v);
+			return;
+		}
+	}
+	emu_write(cpu, seg, off, size, v);
+}
+
+/* The modrm memory operand's offset and the rm operand itself, inline for the hot paths. */
+static inline uint64_t ea_of(struct emu_cpu *cpu, const struct emu_insn *in)
+{
+	uint64_t ea = (uint64_t)in->disp;
+	if (in->ea_base != EA_NOREG)
+		ea += cpu->st->regs[in->ea_base];
+	if (in->ea_index != EA_NOREG)
+		ea += cpu->st->regs[in->ea_index] * in->ea_scale;
+	if (in->rip_rel)
+		ea += cpu->st->rip + in->len;
+	return ea & size_mask(in->asz);
+}
+
+static inline uint64_t rm_read(struct emu_cpu *cpu, struct emu_insn *in, unsigned size)
+{
+	if (!in->has_mem)
+		return reg_get(cpu, in, in->rm, size);
+	return mem_read(cpu, in->seg, ea_of(cpu, in), size);
+}
+
+static inline void rm_write(struct emu_cpu *cpu, struct emu_insn *in, unsigned size, uint64_t v)
+{
+	if (!in->has_mem)
+		reg_set(cpu, in, in->rm, size, v);
+	else
+		mem_write(cpu, in->seg, ea_of(cpu, in), size, v);
+}
+
 /* rm operand helpers (exec.c) */
 uint64_t emu_rm_read(struct emu_cpu *cpu, struct emu_insn *in, unsigned size);
 void emu_rm_write(struct emu_cpu *cpu, struct emu_insn *in, unsigned size, uint64_t v);

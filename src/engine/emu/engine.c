@@ -283,11 +283,15 @@ static int emu_vm_init(struct vm *vm)
 		.guest_tsc = host_guest_tsc, .opaque = ew,
 	};
 	int nr = vm->nr_vcpus > 0 ? vm->nr_vcpus : 1, err;
+	uint32_t leaf1[4];
 	if (!ew)
 		return -ENOMEM;
 	ew->vm = vm;
 	vm->eng = ew;
-	ew->irq = pc_irq_new(nr, vm->clock, EMU_TSC_HZ, &h);
+	/* x2APIC mode is there exactly when the CPUID profile advertises it */
+	cpuid_lookup(&vm->cpuid, 0, 1, 0, leaf1);
+	ew->irq = pc_irq_new_flags(nr, vm->clock, EMU_TSC_HZ,
+				   (leaf1[2] & (1u << 21)) ? PC_IRQ_F_X2APIC : 0, &h);
 	if (!ew->irq)
 		return -ENOMEM;
 	err = pc_irq_map(ew->irq, &vm->pio, &vm->mmio);
@@ -332,10 +336,12 @@ static void do_init(struct emu_vcpu *ev)
 {
 	struct cpu_state *st = &ev->v->st;
 	uint64_t apic_base = st->apic_base;
+	int bsp = !!(apic_base & APIC_BASE_BSP);
 	ev->init_req = 0;
-	cpu_state_reset(st, 0);
+	/* As hardware (and KVM): the BSP restarts at the reset vector, APs wait for SIPI. */
+	cpu_state_reset(st, bsp);
 	st->apic_base = apic_base;
-	st->run_state = CPU_WAIT_SIPI;
+	st->run_state = bsp ? CPU_RUNNABLE : CPU_WAIT_SIPI;
 	emu_cpu_reload(&ev->cpu);
 }
 
@@ -487,10 +493,20 @@ static void emu_vm_destroy(struct vm *vm)
 	vm->eng = NULL;
 }
 
+/* Machine reset: PIC, PIT, IOAPIC and every local APIC back to power-on state. */
+static int emu_vm_reset(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->dm_lock);
+	pc_irq_reset(evm(vm)->irq);
+	pthread_mutex_unlock(&vm->dm_lock);
+	return 0;
+}
+
 const struct engine_ops emu_engine = {
 	.name = "emu",
 	.probe = emu_probe,
 	.vm_init = emu_vm_init,
+	.vm_reset = emu_vm_reset,
 	.vcpu_init = emu_vcpu_init,
 	.vcpu_run = emu_vcpu_run,
 	.vcpu_kick = emu_vcpu_kick,

@@ -51,7 +51,7 @@ uint64_t emu_rm_read(struct emu_cpu *cpu, struct emu_insn *in, unsigned size)
 {
 	if (!in->has_mem)
 		return reg_get(cpu, in, in->rm, size);
-	return emu_read(cpu, in->seg, emu_ea(cpu, in), size);
+	return mem_read(cpu, in->seg, emu_ea(cpu, in), size);
 }
 
 void emu_rm_write(struct emu_cpu *cpu, struct emu_insn *in, unsigned size, uint64_t v)
@@ -59,7 +59,7 @@ void emu_rm_write(struct emu_cpu *cpu, struct emu_insn *in, unsigned size, uint6
 	if (!in->has_mem)
 		reg_set(cpu, in, in->rm, size, v);
 	else
-		emu_write(cpu, in->seg, emu_ea(cpu, in), size, v);
+		mem_write(cpu, in->seg, emu_ea(cpu, in), size, v);
 }
 
 void emu_branch(struct emu_cpu *cpu, const struct emu_insn *in, uint64_t t)
@@ -88,7 +88,7 @@ static void rmw(struct emu_cpu *cpu, struct emu_insn *in, unsigned size, rmw_fn 
 		reg_set(cpu, in, in->rm, size, fn(cpu, op, size, a, b));
 		return;
 	}
-	off = emu_ea(cpu, in);
+	off = ea_of(cpu, in);
 	p = emu_ptr_rw(cpu, in->seg, off, size);
 	if (p) {
 		a = emu_host_load(p, size);
@@ -166,7 +166,7 @@ static void lxs(struct emu_cpu *cpu, struct emu_insn *in, int seg)
 	uint16_t sel;
 	if (!in->has_mem)
 		emu_ud(cpu);
-	off = emu_ea(cpu, in);
+	off = ea_of(cpu, in);
 	v = emu_read(cpu, in->seg, off, in->osz);
 	sel = (uint16_t)emu_read(cpu, in->seg, (off + in->osz) & size_mask(in->asz), 2);
 	emu_load_seg(cpu, seg, sel);
@@ -205,7 +205,7 @@ static void far_ptr_op(struct emu_cpu *cpu, struct emu_insn *in, int call)
 	uint16_t sel;
 	if (!in->has_mem)
 		emu_ud(cpu);
-	ea = emu_ea(cpu, in);
+	ea = ea_of(cpu, in);
 	off = emu_read(cpu, in->seg, ea, osz);
 	sel = (uint16_t)emu_read(cpu, in->seg, (ea + osz) & size_mask(in->asz), 2);
 	emu_far_jmp(cpu, sel, off, call, osz);
@@ -268,13 +268,13 @@ void emu_exec(struct emu_cpu *cpu, struct emu_insn *in)
 		switch (op & 7) {
 		case 0: case 1:
 			if (aop == 7) {
-				emu_alu(cpu, 7, sz, emu_rm_read(cpu, in, sz), reg_get(cpu, in, in->reg, sz));
+				emu_alu(cpu, 7, sz, rm_read(cpu, in, sz), reg_get(cpu, in, in->reg, sz));
 				return;
 			}
 			rmw(cpu, in, sz, fn_alu, aop, reg_get(cpu, in, in->reg, sz));
 			return;
 		case 2: case 3:
-			v = emu_alu(cpu, aop, sz, reg_get(cpu, in, in->reg, sz), emu_rm_read(cpu, in, sz));
+			v = emu_alu(cpu, aop, sz, reg_get(cpu, in, in->reg, sz), rm_read(cpu, in, sz));
 			if (aop != 7)
 				reg_set(cpu, in, in->reg, sz, v);
 			return;
@@ -378,7 +378,7 @@ void emu_exec(struct emu_cpu *cpu, struct emu_insn *in)
 		int64_t idx, lo, hi;
 		if (m64 || !in->has_mem)
 			emu_ud(cpu);
-		ea = emu_ea(cpu, in);
+		ea = ea_of(cpu, in);
 		lo = (int64_t)sext(emu_read(cpu, in->seg, ea, osz), osz);
 		hi = (int64_t)sext(emu_read(cpu, in->seg, (ea + osz) & size_mask(in->asz), osz), osz);
 		idx = (int64_t)sext(reg_get(cpu, in, in->reg, osz), osz);
@@ -388,16 +388,16 @@ void emu_exec(struct emu_cpu *cpu, struct emu_insn *in)
 	}
 	case 0x63:
 		if (m64) {	/* MOVSXD */
-			v = emu_rm_read(cpu, in, 4);
+			v = rm_read(cpu, in, 4);
 			reg_set(cpu, in, in->reg, osz, osz == 8 ? sext(v, 4) : v);
 			return;
 		}
 		if (!emu_prot(cpu))
 			emu_ud(cpu);
 		{	/* ARPL */
-			uint64_t d = emu_rm_read(cpu, in, 2), s = reg_get(cpu, in, in->reg, 2);
+			uint64_t d = rm_read(cpu, in, 2), s = reg_get(cpu, in, in->reg, 2);
 			if ((d & 3) < (s & 3)) {
-				emu_rm_write(cpu, in, 2, (d & ~3ULL) | (s & 3));
+				rm_write(cpu, in, 2, (d & ~3ULL) | (s & 3));
 				emu_flags_modify(cpu, FL_ZF, FL_ZF);
 			} else {
 				emu_flags_modify(cpu, FL_ZF, 0);
@@ -408,7 +408,7 @@ void emu_exec(struct emu_cpu *cpu, struct emu_insn *in)
 		emu_stack_push(cpu, stk_osz(cpu, in), in->imm);
 		return;
 	case 0x69: case 0x6b: {
-		int64_t a = (int64_t)sext(emu_rm_read(cpu, in, osz), osz), b = (int64_t)sext(in->imm, osz);
+		int64_t a = (int64_t)sext(rm_read(cpu, in, osz), osz), b = (int64_t)sext(in->imm, osz);
 		__int128 p = (__int128)a * b;
 		uint64_t r = (uint64_t)p & size_mask(osz);
 		int ovf = (__int128)(int64_t)sext(r, osz) != p;
@@ -421,16 +421,16 @@ void emu_exec(struct emu_cpu *cpu, struct emu_insn *in)
 			emu_ud(cpu);
 		sz = op == 0x81 || op == 0x83 ? osz : 1;
 		if (rop == 7)
-			emu_alu(cpu, 7, sz, emu_rm_read(cpu, in, sz), in->imm);
+			emu_alu(cpu, 7, sz, rm_read(cpu, in, sz), in->imm);
 		else
 			rmw(cpu, in, sz, fn_alu, rop, in->imm);
 		return;
 	case 0x84: case 0x85:
-		emu_alu(cpu, 4, sz, emu_rm_read(cpu, in, sz), reg_get(cpu, in, in->reg, sz));
+		emu_alu(cpu, 4, sz, rm_read(cpu, in, sz), reg_get(cpu, in, in->reg, sz));
 		return;
 	case 0x86: case 0x87:
 		if (in->has_mem) {
-			uint64_t off = emu_ea(cpu, in);
+			uint64_t off = ea_of(cpu, in);
 			void *p = emu_ptr_rw(cpu, in->seg, off, sz);
 			uint64_t nv = reg_get(cpu, in, in->reg, sz);
 			if (p) {
@@ -449,28 +449,28 @@ void emu_exec(struct emu_cpu *cpu, struct emu_insn *in)
 		reg_set(cpu, in, in->reg, sz, v);
 		return;
 	case 0x88: case 0x89:
-		emu_rm_write(cpu, in, sz, reg_get(cpu, in, in->reg, sz));
+		rm_write(cpu, in, sz, reg_get(cpu, in, in->reg, sz));
 		return;
 	case 0x8a: case 0x8b:
-		reg_set(cpu, in, in->reg, sz, emu_rm_read(cpu, in, sz));
+		reg_set(cpu, in, in->reg, sz, rm_read(cpu, in, sz));
 		return;
 	case 0x8c:
 		if (rop > 5)
 			emu_ud(cpu);
 		if (in->has_mem)
-			emu_rm_write(cpu, in, 2, st->seg[rop].sel);
+			rm_write(cpu, in, 2, st->seg[rop].sel);
 		else
 			reg_set(cpu, in, in->rm, osz, st->seg[rop].sel);
 		return;
 	case 0x8d:
 		if (!in->has_mem)
 			emu_ud(cpu);
-		reg_set(cpu, in, in->reg, osz, emu_ea(cpu, in));
+		reg_set(cpu, in, in->reg, osz, ea_of(cpu, in));
 		return;
 	case 0x8e:
 		if (rop > 5 || rop == S_CS)
 			emu_ud(cpu);
-		emu_load_seg(cpu, rop, (uint16_t)emu_rm_read(cpu, in, 2));
+		emu_load_seg(cpu, rop, (uint16_t)rm_read(cpu, in, 2));
 		if (rop == S_SS)
 			cpu->shadow_next = 2;
 		return;
@@ -481,7 +481,7 @@ void emu_exec(struct emu_cpu *cpu, struct emu_insn *in)
 			emu_ud(cpu);
 		v = emu_stack_read(cpu, so, 0);
 		R[R_SP] = (osp & ~m) | ((osp + so) & m);
-		emu_rm_write(cpu, in, so, v);
+		rm_write(cpu, in, so, v);
 		return;
 	}
 	case 0x90:
@@ -563,7 +563,7 @@ void emu_exec(struct emu_cpu *cpu, struct emu_insn *in)
 	case 0xc6: case 0xc7:
 		if (rop)
 			emu_ud(cpu);
-		emu_rm_write(cpu, in, sz, in->imm);
+		rm_write(cpu, in, sz, in->imm);
 		return;
 	case 0xc8:
 		enter(cpu, in);
@@ -649,7 +649,7 @@ void emu_exec(struct emu_cpu *cpu, struct emu_insn *in)
 	case 0xf6: case 0xf7:
 		switch (rop) {
 		case 0: case 1:
-			emu_alu(cpu, 4, sz, emu_rm_read(cpu, in, sz), in->imm);
+			emu_alu(cpu, 4, sz, rm_read(cpu, in, sz), in->imm);
 			return;
 		case 2: rmw(cpu, in, sz, fn_not, 0, 0); return;
 		case 3: rmw(cpu, in, sz, fn_neg, 0, 0); return;
@@ -682,7 +682,7 @@ void emu_exec(struct emu_cpu *cpu, struct emu_insn *in)
 			return;
 		case 2: case 4: {
 			unsigned so = stk_osz(cpu, in);
-			uint64_t t = emu_rm_read(cpu, in, m64 ? 8 : so), ret = cpu->next_rip;
+			uint64_t t = rm_read(cpu, in, m64 ? 8 : so), ret = cpu->next_rip;
 			emu_branch(cpu, in, t);
 			if (rop == 2)
 				emu_stack_push(cpu, m64 ? 8 : so, ret);
@@ -692,7 +692,7 @@ void emu_exec(struct emu_cpu *cpu, struct emu_insn *in)
 			far_ptr_op(cpu, in, rop == 3);
 			return;
 		case 6:
-			emu_stack_push(cpu, stk_osz(cpu, in), emu_rm_read(cpu, in, stk_osz(cpu, in)));
+			emu_stack_push(cpu, stk_osz(cpu, in), rm_read(cpu, in, stk_osz(cpu, in)));
 			return;
 		default:
 			emu_ud(cpu);

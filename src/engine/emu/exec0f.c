@@ -35,7 +35,7 @@ static void bittest(struct emu_cpu *cpu, struct emu_insn *in, unsigned op, uint6
 		if (op)
 			reg_set(cpu, in, in->rm, osz, nv);
 	} else {
-		uint64_t off = emu_ea(cpu, in);
+		uint64_t off = ea_of(cpu, in);
 		int64_t disp = 0;
 		unsigned b;
 		void *p;
@@ -84,7 +84,7 @@ static void cmpxchg(struct emu_cpu *cpu, struct emu_insn *in, unsigned sz)
 			reg_set(cpu, in, R_AX, sz, cur);
 		return;
 	} else {
-		uint64_t off = emu_ea(cpu, in);
+		uint64_t off = ea_of(cpu, in);
 		void *p = emu_ptr_rw(cpu, in->seg, off, sz);
 		if (p) {
 			cur = acc;
@@ -105,7 +105,7 @@ static void cmpxchg8b(struct emu_cpu *cpu, struct emu_insn *in)
 	uint64_t *R = cpu->st->regs, off;
 	if (!in->has_mem)
 		emu_ud(cpu);
-	off = emu_ea(cpu, in);
+	off = ea_of(cpu, in);
 	if (in->rex & REX_W) {
 		uint64_t lo, hi;
 		if ((emu_linear(cpu, in->seg, off, 16, 1)) & 15)
@@ -158,7 +158,7 @@ static void xadd(struct emu_cpu *cpu, struct emu_insn *in, unsigned sz)
 		reg_set(cpu, in, in->rm, sz, emu_alu(cpu, 0, sz, old, src));
 		return;
 	} else {
-		uint64_t off = emu_ea(cpu, in);
+		uint64_t off = ea_of(cpu, in);
 		void *p = emu_ptr_rw(cpu, in->seg, off, sz);
 		if (p) {
 			old = emu_host_load(p, sz);
@@ -193,7 +193,7 @@ static void lxs(struct emu_cpu *cpu, struct emu_insn *in, int seg)
 	uint64_t off, v;
 	if (!in->has_mem)
 		emu_ud(cpu);
-	off = emu_ea(cpu, in);
+	off = ea_of(cpu, in);
 	v = emu_read(cpu, in->seg, off, in->osz);
 	emu_load_seg(cpu, seg, (uint16_t)emu_read(cpu, in->seg, (off + in->osz) & size_mask(in->asz), 2));
 	reg_set(cpu, in, in->reg, in->osz, v);
@@ -223,7 +223,7 @@ static void grp15(struct emu_cpu *cpu, struct emu_insn *in)
 	case 7:		/* CLFLUSH: faults like a byte read */
 		if (in->pfx_66)
 			emu_ud(cpu);
-		emu_read(cpu, in->seg, emu_ea(cpu, in), 1);
+		emu_read(cpu, in->seg, ea_of(cpu, in), 1);
 		return;
 	default:
 		emu_ud(cpu);
@@ -242,7 +242,7 @@ void emu_exec_0f(struct emu_cpu *cpu, struct emu_insn *in)
 		return;
 	}
 	if (op >= 0x40 && op <= 0x4f) {
-		v = emu_rm_read(cpu, in, osz);
+		v = rm_read(cpu, in, osz);
 		if (emu_cond(cpu, op & 0xf))
 			reg_set(cpu, in, in->reg, osz, v);
 		else if (osz == 4)
@@ -255,7 +255,7 @@ void emu_exec_0f(struct emu_cpu *cpu, struct emu_insn *in)
 		return;
 	}
 	if (op >= 0x90 && op <= 0x9f) {
-		emu_rm_write(cpu, in, 1, emu_cond(cpu, op & 0xf));
+		rm_write(cpu, in, 1, emu_cond(cpu, op & 0xf));
 		return;
 	}
 	if (op >= 0xc8) {	/* BSWAP */
@@ -312,16 +312,16 @@ void emu_exec_0f(struct emu_cpu *cpu, struct emu_insn *in)
 	case 0xa4: case 0xa5: case 0xac: case 0xad: {
 		unsigned cnt = (op & 1) ? (unsigned)(st->regs[R_CX] & 0xff) : (unsigned)(in->imm & 0xff);
 		uint64_t src = reg_get(cpu, in, in->reg, osz);
-		uint64_t d = emu_rm_read(cpu, in, osz);
+		uint64_t d = rm_read(cpu, in, osz);
 		if (in->has_mem)
-			emu_check_write(cpu, in->seg, emu_ea(cpu, in), osz);
-		emu_rm_write(cpu, in, osz, emu_shld(cpu, osz, d, src, cnt, op >= 0xac));
+			emu_check_write(cpu, in->seg, ea_of(cpu, in), osz);
+		rm_write(cpu, in, osz, emu_shld(cpu, osz, d, src, cnt, op >= 0xac));
 		return;
 	}
 	case 0xae: grp15(cpu, in); return;
 	case 0xaf: {
 		int64_t a = (int64_t)sext(reg_get(cpu, in, in->reg, osz), osz);
-		int64_t b = (int64_t)sext(emu_rm_read(cpu, in, osz), osz);
+		int64_t b = (int64_t)sext(rm_read(cpu, in, osz), osz);
 		__int128 p = (__int128)a * b;
 		uint64_t res = (uint64_t)p & size_mask(osz);
 		int ovf = (__int128)(int64_t)sext(res, osz) != p;
@@ -335,12 +335,12 @@ void emu_exec_0f(struct emu_cpu *cpu, struct emu_insn *in)
 	case 0xb5: lxs(cpu, in, S_GS); return;
 	case 0xb6: case 0xb7: case 0xbe: case 0xbf: {
 		unsigned ssz = (op & 1) ? 2 : 1;
-		v = emu_rm_read(cpu, in, ssz);
+		v = rm_read(cpu, in, ssz);
 		reg_set(cpu, in, in->reg, osz, op >= 0xbe ? sext(v, ssz) : v);
 		return;
 	}
 	case 0xbc: case 0xbd:
-		v = emu_rm_read(cpu, in, osz);
+		v = rm_read(cpu, in, osz);
 		if (!v) {
 			emu_flags_modify(cpu, FL_ZF, FL_ZF);
 			return;
@@ -352,7 +352,7 @@ void emu_exec_0f(struct emu_cpu *cpu, struct emu_insn *in)
 	case 0xc3:
 		if (!in->has_mem)
 			emu_ud(cpu);
-		emu_rm_write(cpu, in, osz == 8 ? 8 : 4, reg_get(cpu, in, in->reg, osz == 8 ? 8 : 4));
+		rm_write(cpu, in, osz == 8 ? 8 : 4, reg_get(cpu, in, in->reg, osz == 8 ? 8 : 4));
 		return;
 	case 0xc7:
 		if (r == 1) {

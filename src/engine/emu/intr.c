@@ -24,11 +24,24 @@ void emu_raise(struct emu_cpu *cpu, int vector, uint32_t error_code)
 
 void emu_ud(struct emu_cpu *cpu)
 {
-	const struct emu_insn *in = cpu->insn;
-	if (!cpu->test_mode)
-		log_ratelimited(&cpu->ud_log, "emu: #UD at %04x:%llx (map %d op %02x modrm %02x)",
-				cpu->st->seg[S_CS].sel, (unsigned long long)cpu->st->rip,
-				in ? in->map : -1, in ? in->op : 0, in ? in->modrm : 0);
+	struct cpu_state *st = cpu->st;
+	if (!cpu->test_mode) {
+		/* name the bytes at rip, read without faulting */
+		uint64_t lin = cpu->mode == MODE_LONG64 ? st->rip : (st->seg[S_CS].base + st->rip) & 0xffffffffULL;
+		uint64_t gpa;
+		uint8_t b[8] = { 0 };
+		int n = 0;
+		if (!emu_translate(cpu, lin, ACC_X, &gpa)) {
+			n = (int)(4096 - (lin & 0xfff));
+			if (n > 8)
+				n = 8;
+			if (gpa_read(cpu->mem, gpa, b, (uint64_t)n))
+				n = 0;
+		}
+		log_ratelimited(&cpu->ud_log, "emu: #UD at %04x:%llx, bytes %02x %02x %02x %02x %02x %02x %02x %02x (%d valid)",
+				st->seg[S_CS].sel, (unsigned long long)st->rip, b[0], b[1], b[2], b[3],
+				b[4], b[5], b[6], b[7], n);
+	}
 	emu_raise(cpu, EXC_UD, 0);
 }
 

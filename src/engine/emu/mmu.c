@@ -320,10 +320,8 @@ uint64_t emu_read_lin(struct emu_cpu *cpu, uint64_t lin, unsigned size, int sys)
 	struct emu_tlb_entry *e = &cpu->tlb[TLB_READ][tlb_idx(lin)];
 	uint64_t v = 0;
 	if (likely(e->tag == ((lin & ~0xfffULL) | (uint64_t)acc_user(cpu, sys)) &&
-		   (lin & 0xfff) + size <= 4096)) {
-		memcpy(&v, (void *)(uintptr_t)(lin + e->addend), size);
-		return v;
-	}
+		   (lin & 0xfff) + size <= 4096 && size <= 8 && !(size & (size - 1))))
+		return host_ld((void *)(uintptr_t)(lin + e->addend), size);
 	lin_access(cpu, lin, (uint8_t *)&v, size, 0, sys);
 	return v;
 }
@@ -332,8 +330,8 @@ void emu_write_lin(struct emu_cpu *cpu, uint64_t lin, unsigned size, uint64_t va
 {
 	struct emu_tlb_entry *e = &cpu->tlb[TLB_WRITE][tlb_idx(lin)];
 	if (likely(e->tag == ((lin & ~0xfffULL) | (uint64_t)acc_user(cpu, sys)) &&
-		   (lin & 0xfff) + size <= 4096)) {
-		memcpy((void *)(uintptr_t)(lin + e->addend), &val, size);
+		   (lin & 0xfff) + size <= 4096 && size <= 8 && !(size & (size - 1)))) {
+		host_st((void *)(uintptr_t)(lin + e->addend), size, val);
 		return;
 	}
 	lin_access(cpu, lin, (uint8_t *)&val, size, 1, sys);
@@ -449,20 +447,20 @@ static void set_sp(struct emu_cpu *cpu, uint64_t sp)
 void emu_stack_push(struct emu_cpu *cpu, unsigned size, uint64_t v)
 {
 	uint64_t sp = (cpu->st->regs[R_SP] - size) & emu_sp_mask(cpu);
-	emu_write(cpu, S_SS, sp, size, v);
+	mem_write(cpu, S_SS, sp, size, v);
 	set_sp(cpu, sp);
 }
 
 uint64_t emu_stack_read(struct emu_cpu *cpu, unsigned size, unsigned depth)
 {
 	uint64_t sp = (cpu->st->regs[R_SP] + depth) & emu_sp_mask(cpu);
-	return emu_read(cpu, S_SS, sp, size);
+	return mem_read(cpu, S_SS, sp, size);
 }
 
 uint64_t emu_stack_pop(struct emu_cpu *cpu, unsigned size)
 {
 	uint64_t sp = cpu->st->regs[R_SP] & emu_sp_mask(cpu);
-	uint64_t v = emu_read(cpu, S_SS, sp, size);
+	uint64_t v = mem_read(cpu, S_SS, sp, size);
 	set_sp(cpu, sp + size);
 	return v;
 }
@@ -474,11 +472,12 @@ uint64_t emu_stack_pop(struct emu_cpu *cpu, unsigned size)
  * re-validated against the bytes in memory, so self- and cross-modifying
  * code needs no invalidation machinery.
  */
-#define DC_BITS 12
+#define DC_BITS 14
 struct dc_entry {
 	const uint8_t *hp;
 	uint32_t key;
-	uint64_t b0, b1;	/* the 16 bytes at hp when decoded */
+	uint64_t b0, b1;	/* the instruction's bytes at decode time, masked by m0/m1 */
+	uint64_t m0, m1;
 	struct emu_insn in;
 };
 
@@ -491,37 +490,44 @@ void *emu_dcache_new(void)
 	return calloc(1, sizeof(struct emu_dcache));
 }
 
-static struct emu_insn *fetch_cached(struct emu_cpu *cpu, const uint8_t *p)
+static __attribute__((noinline)) struct emu_insn *dc_fill(struct emu_cpu *cpu, struct dc_entry *d,
+							  const uint8_t *p, uint32_t key)
 {
-	struct emu_dcache *dc = cpu->dcache;
-	uintptr_t h = (uintptr_t)p;
-	struct dc_entry *d = &dc->e[(h ^ (h >> DC_BITS)) & ((1u << DC_BITS) - 1)];
-	uint32_t key = cpu->mode | (uint32_t)cpu->def_osz << 4 | (uint32_t)cpu->def_asz << 8;
-	uint64_t b0, b1;
+	unsigned len;
 	int r;
-	memcpy(&b0, p, 8);
-	memcpy(&b1, p + 8, 8);
-	if (likely(d->hp == p && d->key == key)) {
-		unsigned len = d->in.len;
-		uint64_t m0 = len >= 8 ? ~0ULL : (1ULL << (len * 8)) - 1;
-		uint64_t m1 = len > 8 ? (1ULL << ((len - 8) * 8)) - 1 : 0;
-		if (!(((b0 ^ d->b0) & m0) | ((b1 ^ d->b1) & m1)))
-			return &d->in;
-	}
 	d->hp = NULL;
 	r = emu_decode(cpu, &d->in, p, 15);
 	if (r == -2)
 		emu_ud(cpu);
 	if (r)
 		emu_raise(cpu, EXC_GP, 0);
+	len = d->in.len;
+	d->m0 = len >= 8 ? ~0ULL : (1ULL << (len * 8)) - 1;
+	d->m1 = len > 8 ? (1ULL << ((len - 8) * 8)) - 1 : 0;
+	memcpy(&d->b0, p, 8);
+	memcpy(&d->b1, p + 8, 8);
+	d->b0 &= d->m0;
+	d->b1 &= d->m1;
 	d->hp = p;
 	d->key = key;
-	d->b0 = b0;
-	d->b1 = b1;
 	return &d->in;
 }
 
-struct emu_insn *emu_fetch_insn(struct emu_cpu *cpu, struct emu_insn *in)
+static inline struct emu_insn *fetch_cached(struct emu_cpu *cpu, const uint8_t *p)
+{
+	struct emu_dcache *dc = cpu->dcache;
+	uintptr_t h = (uintptr_t)p;
+	struct dc_entry *d = &dc->e[(h ^ (h >> DC_BITS)) & ((1u << DC_BITS) - 1)];
+	uint32_t key = cpu->mode | (uint32_t)cpu->def_osz << 4 | (uint32_t)cpu->def_asz << 8;
+	uint64_t b0, b1;
+	memcpy(&b0, p, 8);
+	memcpy(&b1, p + 8, 8);
+	if (likely(d->hp == p && d->key == key && !(((b0 & d->m0) ^ d->b0) | ((b1 & d->m1) ^ d->b1))))
+		return &d->in;
+	return dc_fill(cpu, d, p, key);
+}
+
+static __attribute__((noinline)) struct emu_insn *fetch_slow(struct emu_cpu *cpu, struct emu_insn *in)
 {
 	struct cpu_state *st = cpu->st;
 	uint64_t rip = st->rip, lin;
@@ -585,6 +591,20 @@ slow:
 		emu_raise(cpu, EXC_GP, 0);
 	}
 }
+struct emu_insn *emu_fetch_insn(struct emu_cpu *cpu, struct emu_insn *in)
+{
+	/* 64-bit code on a cached page, not within 16 bytes of its end: no segment to check,
+	 * and a TLB tag is always canonical */
+	if (likely(cpu->mode == MODE_LONG64 && cpu->dcache)) {
+		uint64_t lin = cpu->st->rip;
+		const struct emu_tlb_entry *e = &cpu->tlb[TLB_EXEC][tlb_idx(lin)];
+		if (likely(e->tag == ((lin & ~0xfffULL) | (uint64_t)(cpu->cpl == 3)) &&
+			   (lin & 0xfff) <= 4096 - 16))
+			return fetch_cached(cpu, (const uint8_t *)(uintptr_t)(lin + e->addend));
+	}
+	return fetch_slow(cpu, in);
+}
+
 void *emu_lin_hostptr(struct emu_cpu *cpu, uint64_t lin, int write)
 {
 	int user = acc_user(cpu, 0), type = write ? TLB_WRITE : TLB_READ;

@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# virtio-blk with the default Debian guest ($B/guest, built by `make guest`):
+#   virtio/blk-rw         an ext4 image made on the host with mke2fs -d: the guest
+#                         mounts /dev/vda, its sha256 of a known file matches the
+#                         host's, it writes a file that the host then reads back
+#                         with debugfs;
+#   virtio/blk-durable    the guest writes and syncs, hvm is killed with SIGKILL
+#                         right after the marker, the data is in the image;
+#   virtio/blk-readonly   readonly=on: the guest reads, cannot write, image unchanged;
+#   virtio/blk-locked     a second hvm on an image the first one holds exits 2
+#                         with a one-line "in use" error;
+#   virtio/rng            --rng: the guest's hw_random uses virtio_rng.0 and
+#                         4 KiB from /dev/hwrng do not compress.
+# Prints TEST PASS/FAIL/SKIP lines; logs in $B/logs/virtio.
+# VIRTIO_TIMEOUT_KVM / VIRTIO_TIMEOUT_EMU override the boot timeouts (seconds).
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+. tests/guest/harness.sh
+LOGDIR=$B/logs/virtio
+XFAIL=tests/boot/expected-fail.txt
+G=$B/guest
+declare -A TMO=([kvm]=${VIRTIO_TIMEOUT_KVM:-120} [emu]=${VIRTIO_TIMEOUT_EMU:-300})
+mkdir -p "$LOGDIR"
+
+if [ ! -f "$G/vmlinuz" ] || [ ! -f "$G/initramfs.cpio.gz" ]; then
+	skip virtio/blk "$G/vmlinuz or initramfs missing: run make guest first"
+	exit 0
+fi
+for tool in mke2fs debugfs e2fsck sha256sum; do
+	if ! command -v "$tool" > /dev/null && [ ! -x "/usr/sbin/$tool" ] && [ ! -x "/sbin/$tool" ]; then
+		skip virtio/blk "$tool not installed (e2fsprogs)"
+		exit 0
+	fi
+done
+export PATH=$PATH:/usr/sbin:/sbin
+probe_engines
+append="$(cat "$G/append" 2>/dev/null || echo "console=ttyS0 panic=-1") hvm.modules=virtio_pci,virtio_blk"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/hvm-virtio.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# make_image DIR IMG: a 32 MiB ext4 image holding a known 300 kB file.
+make_image() {
+	mkdir -p "$1" && head -c 300000 /dev/urandom > "$1/known.bin" &&
+		mke2fs -q -F -t ext4 -d "$1" "$2" 32M > /dev/null 2>&1
+}
+
+# guest_cat IMG PATH: a file's content as the host sees it (journal replayed on a copy).
+guest_cat() {
+	cp --sparse=always "$1" "$1.check" && e2fsck -fy "$1.check" > /dev/null 2>&1
+	debugfs -R "cat $2" "$1.check" 2> /dev/null
+	rm -f "$1.check"
+}
+
+# boot NAME ENGINE CMD DISKOPTS: boot with the image at $WORK/NAME.img; sets RC and OUT.
+boot() {
+	local name=$1 e=$2 cmd=$3 opts=$4 base=$LOGDIR/$1@$2
+	rm -f "$base".*
+	run_hvm "$base" "${TMO[$e]}" run --engine "$e" --memory 256M --no-reboot \
+		--kernel "$G/vmlinuz" --initrd "$G/initramfs.cpio.gz" \
+		--disk "$WORK/$name.img$opts" --append "$append hvm.cmd=$cmd"
+	OUT=$(tr -d '\r' < "$base.out")
+	LOG=$base.out
+}
+
+why_not() {
+	if [ "$RC" -eq 124 ] || [ "$RC" -eq 137 ]; then echo "timed out"; else echo "exit status $RC"; fi
+}
+
+# The kernel echoes its command line, so every marker the guest prints is
+# built at run time (%4f is "O") and matched as a whole line.
+test_rw() {
+	local e=$1 t=virtio/blk-rw@$1 want got
+	make_image "$WORK/rw.d" "$WORK/rw.img" || { fail "$t" "mke2fs failed"; return; }
+	want=$(sha256sum < "$WORK/rw.d/known.bin" | cut -d' ' -f1)
+	boot rw "$e" 'mount /dev/vda /mnt && echo SUM=$(sha256sum < /mnt/known.bin) && echo written-by-guest-$((6*7)) > /mnt/new.txt && umount /mnt && echo RW-D%4fNE' ""
+	if ! grep -qxF "SUM=$want -" <<< "$OUT"; then
+		fail "$t" "no line 'SUM=$want -'; $(why_not) (log $LOG)" "$XFAIL"
+	elif ! grep -qxF "RW-DONE" <<< "$OUT"; then
+		fail "$t" "guest could not write or unmount; $(why_not) (log $LOG)" "$XFAIL"
+	elif [ "$RC" -ne 0 ]; then
+		fail "$t" "exit status $RC, want 0 (ACPI power-off)" "$XFAIL"
+	elif [ "$(guest_cat "$WORK/rw.img" /new.txt)" != "written-by-guest-42" ]; then
+		fail "$t" "host reads '$(guest_cat "$WORK/rw.img" /new.txt)' from /new.txt, want written-by-guest-42" "$XFAIL"
+	else
+		pass_note "$t" "$XFAIL"
+	fi
+}
+
+test_durable() {
+	local e=$1 t=virtio/blk-durable@$1 base=$LOGDIR/durable@$1 pid i got
+	make_image "$WORK/du.d" "$WORK/du.img" || { fail "$t" "mke2fs failed"; return; }
+	rm -f "$base".*
+	printf '%q ' "$HVM" run --engine "$e" --disk "$WORK/du.img" > "$base.cmd"
+	"$HVM" run --engine "$e" --memory 256M --no-reboot --kernel "$G/vmlinuz" \
+		--initrd "$G/initramfs.cpio.gz" --disk "$WORK/du.img" \
+		--append "$append hvm.cmd=mount /dev/vda /mnt && seq 1 20000 > /mnt/seq.txt && sync && echo SYNCED-%4fK && sleep 600" \
+		< /dev/null > "$base.out" 2> "$base.err" &
+	pid=$!
+	for ((i = 0; i < ${TMO[$e]} * TIMEOUT_SCALE * 2; i++)); do
+		grep -qx 'SYNCED-OK' <(tr -d '\r' < "$base.out") && break
+		kill -0 "$pid" 2> /dev/null || break
+		sleep 0.5
+	done
+	kill -KILL "$pid" 2> /dev/null
+	wait "$pid" 2> /dev/null
+	if ! grep -qx 'SYNCED-OK' <(tr -d '\r' < "$base.out"); then
+		fail "$t" "no SYNCED-OK marker (log $base.out)" "$XFAIL"
+		return
+	fi
+	got=$(guest_cat "$WORK/du.img" /seq.txt | sha256sum | cut -d' ' -f1)
+	if [ "$got" != "$(seq 1 20000 | sha256sum | cut -d' ' -f1)" ]; then
+		fail "$t" "after SIGKILL the image lacks the synced /seq.txt" "$XFAIL"
+	else
+		pass_note "$t" "$XFAIL"
+	fi
+}
+
+test_readonly() {
+	local e=$1 t=virtio/blk-readonly@$1 want before
+	make_image "$WORK/ro.d" "$WORK/ro.img" || { fail "$t" "mke2fs failed"; return; }
+	want=$(sha256sum < "$WORK/ro.d/known.bin" | cut -d' ' -f1)
+	before=$(sha256sum < "$WORK/ro.img")
+	boot ro "$e" 'mount -o ro /dev/vda /mnt && echo SUM=$(sha256sum < /mnt/known.bin); dd if=/dev/zero of=/dev/vda count=8 conv=fsync 2>/dev/null || echo WRITE-REFUSED-%4fK' ",readonly=on"
+	if ! grep -qxF "SUM=$want -" <<< "$OUT"; then
+		fail "$t" "no line 'SUM=$want -'; $(why_not) (log $LOG)" "$XFAIL"
+	elif ! grep -qxF "WRITE-REFUSED-OK" <<< "$OUT"; then
+		fail "$t" "a write to the read-only disk did not fail (log $LOG)" "$XFAIL"
+	elif [ "$(sha256sum < "$WORK/ro.img")" != "$before" ]; then
+		fail "$t" "the read-only image changed" "$XFAIL"
+	elif [ "$RC" -ne 0 ]; then
+		fail "$t" "exit status $RC, want 0" "$XFAIL"
+	else
+		pass_note "$t" "$XFAIL"
+	fi
+}
+
+test_locked() {
+	local e=$1 t=virtio/blk-locked@$1 base=$LOGDIR/locked@$1 pid rc err
+	make_image "$WORK/lk.d" "$WORK/lk.img" || { fail "$t" "mke2fs failed"; return; }
+	"$HVM" run --engine "$e" --memory 256M --no-reboot --serial none --kernel "$G/vmlinuz" \
+		--disk "$WORK/lk.img" < /dev/null > /dev/null 2> "$base.first.err" &
+	pid=$!
+	sleep 2
+	if ! kill -0 "$pid" 2> /dev/null; then
+		fail "$t" "the first hvm did not start: $(cat "$base.first.err")" "$XFAIL"
+		return
+	fi
+	timeout 20 "$HVM" run --engine "$e" --memory 256M --no-reboot --serial none \
+		--kernel "$G/vmlinuz" --disk "$WORK/lk.img,readonly=on" < /dev/null > /dev/null 2> "$base.err"
+	rc=$?
+	kill -KILL "$pid" 2> /dev/null
+	wait "$pid" 2> /dev/null
+	err=$(cat "$base.err")
+	if [ "$rc" -ne 2 ]; then
+		fail "$t" "second hvm exited $rc, want 2 ($err)" "$XFAIL"
+	elif ! grep -q "in use" <<< "$err" || [ "$(wc -l < "$base.err")" -ne 1 ]; then
+		fail "$t" "want one 'in use' line, got: $err" "$XFAIL"
+	else
+		pass_note "$t" "$XFAIL"
+	fi
+}
+
+test_rng() {
+	local e=$1 t=virtio/rng@$1 base=$LOGDIR/rng@$1 out gz
+	rm -f "$base".*
+	run_hvm "$base" "${TMO[$e]}" run --engine "$e" --memory 256M --no-reboot --rng \
+		--kernel "$G/vmlinuz" --initrd "$G/initramfs.cpio.gz" \
+		--append "$(cat "$G/append") hvm.modules=virtio_pci,virtio_rng hvm.cmd=echo RNG=\$(cat /sys/class/misc/hw_random/rng_current) GZ=\$(head -c 4096 /dev/hwrng | gzip -c | wc -c)"
+	out=$(tr -d '\r' < "$base.out")
+	gz=$(sed -n 's/^RNG=virtio_rng\.0 GZ=\([0-9]*\)$/\1/p' <<< "$out")
+	if [ -z "$gz" ]; then
+		fail "$t" "no line 'RNG=virtio_rng.0 GZ=N'; $( [ "$RC" -eq 124 ] && echo timed out || echo exit status $RC) (log $base.out)" "$XFAIL"
+	elif [ "$gz" -lt 4000 ]; then
+		fail "$t" "4096 bytes from /dev/hwrng gzip to $gz: not random" "$XFAIL"
+	elif [ "$RC" -ne 0 ]; then
+		fail "$t" "exit status $RC, want 0" "$XFAIL"
+	else
+		pass_note "$t" "$XFAIL"
+	fi
+}
+
+for e in "${ENGINES_ALL[@]}"; do
+	if [ -n "${ENGINE_WHY[$e]+x}" ]; then
+		for n in blk-rw blk-durable blk-readonly blk-locked rng; do
+			skip "virtio/$n@$e" "engine $e unavailable: ${ENGINE_WHY[$e]}"
+		done
+		continue
+	fi
+	test_locked "$e"
+	test_rw "$e"
+	test_durable "$e"
+	test_readonly "$e"
+	test_rng "$e"
+done
