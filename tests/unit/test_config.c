@@ -136,11 +136,55 @@ TEST(cdrom)
 	CHECK_EQ(parse(&c, "--kernel", "k", "--cdrom", NULL), 2);
 }
 
+TEST(nics)
+{
+	struct vm_config c;
+	FILE *saved = stderr;
+	char *ok[] = { "run", "--kernel", "k", "--net", "user", "--net",
+		       "user,hostfwd=tcp::8080-:80,hostfwd=udp:127.0.0.1:5353-10.0.2.15:53",
+		       "--mac", "52:54:00:aa:bb:cc" };
+	CHECK_EQ(config_parse_run(&c, 9, ok), 0);
+	CHECK_EQ(c.nr_nics, 2);
+	CHECK_STR(c.nics[0].spec, "user");
+	CHECK(!c.nics[0].mac);
+	CHECK_STR(c.nics[1].mac, "52:54:00:aa:bb:cc");
+
+	static const char *bad_nets[] = { "bogus", "user,foo=1", "user,hostfwd=tcp:8080:80",
+					  "user,hostfwd=icmp::1-:2", "user,hostfwd=tcp::99999-:80",
+					  "user,hostfwd=tcp::80-:0", "userx" };
+	stderr = fopen("/dev/null", "w");
+	for (unsigned i = 0; i < sizeof(bad_nets) / sizeof(bad_nets[0]); i++) {
+		char *a[] = { "run", "--kernel", "k", "--net", (char *)bad_nets[i] };
+		if (config_parse_run(&c, 5, a) != 2) {
+			fclose(stderr);
+			stderr = saved;
+			CHECK(!bad_nets[i]);
+		}
+	}
+	static const char *bad_macs[] = { "52:54:00:aa:bb", "52:54:00:aa:bb:cc:dd", "zz:54:00:aa:bb:cc",
+					  "01:00:5e:00:00:01" };
+	for (unsigned i = 0; i < sizeof(bad_macs) / sizeof(bad_macs[0]); i++) {
+		char *a[] = { "run", "--kernel", "k", "--net", "user", "--mac", (char *)bad_macs[i] };
+		if (config_parse_run(&c, 7, a) != 2) {
+			fclose(stderr);
+			stderr = saved;
+			CHECK(!bad_macs[i]);
+		}
+	}
+	/* --mac before any --net has nothing to apply to. */
+	char *early[] = { "run", "--kernel", "k", "--mac", "52:54:00:aa:bb:cc" };
+	int r = config_parse_run(&c, 5, early);
+	fclose(stderr);
+	stderr = saved;
+	CHECK_EQ(r, 2);
+}
+
 TEST_MAIN_BEGIN("config")
 	RUN(sizes);
 	RUN(defaults);
 	RUN(options);
 	RUN(errors);
 	RUN(disks);
+	RUN(nics);
 	RUN(cdrom);
 TEST_MAIN_END()
