@@ -96,7 +96,9 @@ int bus_read(struct bus *b, uint64_t addr, unsigned size, uint64_t *val)
 		return 1;
 	}
 	if (!r && !bus_find(b, addr + size - 1)) {
-		log_ratelimited(&b->unmapped_log, "unmapped %s read at %#llx size %u",
+		/* Guests probe for absent hardware all the time: only shown with -v. */
+		if (log_verbosity >= LOG_INFO)
+			log_ratelimited(&b->unmapped_log, "unmapped %s read at %#llx size %u",
 				b->name, (unsigned long long)addr, size);
 		*val = size_mask(size);
 		return 0;
@@ -124,7 +126,8 @@ int bus_write(struct bus *b, uint64_t addr, unsigned size, uint64_t val)
 		return 1;
 	}
 	if (!r && !bus_find(b, addr + size - 1)) {
-		log_ratelimited(&b->unmapped_log, "unmapped %s write at %#llx size %u value %#llx",
+		if (log_verbosity >= LOG_INFO)
+			log_ratelimited(&b->unmapped_log, "unmapped %s write at %#llx size %u value %#llx",
 				b->name, (unsigned long long)addr, size, (unsigned long long)val);
 		return 0;
 	}
