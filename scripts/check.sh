@@ -2,10 +2,13 @@
 # Runs every test suite and ends with "N passed, N failed, N skipped".
 # Each suite prints lines "TEST PASS name", "TEST FAIL name: why" or
 # "TEST SKIP name: why"; everything else it prints goes to $B/logs.
+# After the unit tests, the real-guest suites run in two lanes at once (one
+# per core): the small guests and kvm-unit-tests, and the Linux boots.
 set -u
 cd "$(dirname "$0")/.."
 B=${B:-build}
 ONLY=${ONLY:-}
+export B
 mkdir -p "$B/logs"
 results="$B/logs/results.txt"
 : > "$results"
@@ -13,18 +16,29 @@ results="$B/logs/results.txt"
 run_suite() {	# name command...
 	local name=$1; shift
 	echo "== $name"
-	"$@" 2>>"$B/logs/$name.stderr" | tee -a "$B/logs/$name.log" | grep -E '^TEST (PASS|FAIL|SKIP) ' | tee -a "$results"
+	"$@" 2>>"$B/logs/$name.stderr" | tee -a "$B/logs/$name.log" | grep -E '^TEST (PASS|FAIL|SKIP) '
+}
+
+lane() {	# scripts...
+	local s
+	for s in "$@"; do
+		[ -x "$s" ] && run_suite "$(basename "$(dirname "$s")")-$(basename "$s" .sh)" "$s"
+	done
+	return 0
 }
 
 for t in "$B"/tests/test_*; do
 	[ -x "$t" ] || continue
 	run_suite unit "$t"
-done
+done | tee -a "$results"
 if [ -z "$ONLY" ]; then
-	for s in tests/cli/run.sh tests/guest/run.sh tests/kut/run.sh tests/boot/run.sh \
-		 tests/boot/ide.sh tests/boot/virtio.sh; do
-		[ -x "$s" ] && run_suite "$(basename "$(dirname "$s")")-$(basename "$s" .sh)" "$s"
-	done
+	laneb=$(mktemp)
+	lane tests/boot/run.sh tests/boot/ide.sh tests/boot/virtio.sh > "$laneb" &
+	pid=$!
+	lane tests/cli/run.sh tests/guest/run.sh tests/kut/run.sh | tee -a "$results"
+	wait "$pid"
+	tee -a "$results" < "$laneb"
+	rm -f "$laneb"
 fi
 
 p=$(grep -c '^TEST PASS ' "$results")

@@ -5,9 +5,11 @@
  * each queue (4.1.4.3, 4.1.5.1.2), and INTx with the ISR status byte when
  * MSI-X is off (4.1.4.5).
  *
- * Not emulated: the legacy (0.9) I/O BAR interface, the
- * VIRTIO_PCI_CAP_PCI_CFG access window, shared memory capabilities,
- * notification data and per-queue reset.
+ * The VIRTIO_PCI_CAP_PCI_CFG window (4.1.4.9) reaches BAR 4 through config
+ * space, for drivers that cannot map BARs.
+ *
+ * Not emulated: the legacy (0.9) I/O BAR interface, shared memory
+ * capabilities, notification data and per-queue reset.
  */
 #include "dev/virtio_pci.h"
 #include "core/log.h"
@@ -18,6 +20,7 @@
 #define PCI_CAP_ID_VNDR		0x09
 #define VCAP_LEN		16
 #define VCAP_NOTIFY_LEN		20
+#define VCAP_PCICFG_LEN		20
 
 static void put32(uint8_t *p, uint32_t v)
 {
@@ -39,7 +42,7 @@ static int add_vcap(struct pci_dev *d, uint8_t type, uint32_t off, uint32_t len,
 	put32(d->cfg + c + 12, len);
 	if (type == VIRTIO_PCI_CAP_NOTIFY_CFG)
 		put32(d->cfg + c + 16, VIRTIO_PCI_NOTIFY_MULT);
-	return 0;
+	return c;
 }
 
 static void update_intx(struct virtio_pci *vp)
@@ -294,6 +297,38 @@ const struct io_ops virtio_pci_msix_ops = {
 	.write = msix_bar_write,
 };
 
+/* 4.1.4.9: a 1/2/4-byte access at cap.offset of cap.bar, aligned and inside BAR 4; else none. */
+static int cfg_window(struct virtio_pci *vp, uint64_t *off, unsigned *len)
+{
+	const uint8_t *c = vp->pci.cfg + vp->pcicfg_cap;
+	uint32_t o = (uint32_t)c[8] | (uint32_t)c[9] << 8 | (uint32_t)c[10] << 16 | (uint32_t)c[11] << 24;
+	uint32_t l = (uint32_t)c[12] | (uint32_t)c[13] << 8 | (uint32_t)c[14] << 16 | (uint32_t)c[15] << 24;
+	if (c[4] != VIRTIO_PCI_BAR || (l != 1 && l != 2 && l != 4) || (o & (l - 1)) ||
+	    o >= VIRTIO_PCI_BAR_SIZE)
+		return 0;
+	*off = o;
+	*len = l;
+	return 1;
+}
+
+static int touches_data(const struct virtio_pci *vp, unsigned off, unsigned size)
+{
+	unsigned d = (unsigned)vp->pcicfg_cap + 16;
+	return vp->pcicfg_cap && off < d + 4 && off + size > d;
+}
+
+static void cfg_read(struct pci_dev *d, unsigned off, unsigned size)
+{
+	struct virtio_pci *vp = d->opaque;
+	uint64_t o, v;
+	unsigned len;
+	if (!touches_data(vp, off, size) || !cfg_window(vp, &o, &len))
+		return;
+	v = bar_read(vp, o, len);
+	for (unsigned i = 0; i < 4; i++)
+		d->cfg[vp->pcicfg_cap + 16 + i] = i < len ? (uint8_t)(v >> (8 * i)) : 0;
+}
+
 static void on_bar_change(struct pci_dev *d, int n, uint64_t old, uint64_t now)
 {
 	struct virtio_pci *vp = d->opaque;
@@ -314,7 +349,15 @@ static void on_bar_change(struct pci_dev *d, int n, uint64_t old, uint64_t now)
 static void cfg_write(struct pci_dev *d, unsigned off, unsigned size, uint32_t val)
 {
 	struct virtio_pci *vp = d->opaque;
+	uint64_t o;
+	unsigned len;
 	(void)val;
+	if (touches_data(vp, off, size) && cfg_window(vp, &o, &len)) {
+		uint64_t v = 0;
+		for (unsigned i = 0; i < len; i++)
+			v |= (uint64_t)d->cfg[vp->pcicfg_cap + 16 + i] << (8 * i);
+		bar_write(vp, o, len, v);
+	}
 	if (vp->has_msix)
 		pci_msix_cfg_write(&vp->msix, off, size);
 	/* MSI-X enable and INTx disable both change what the INTx pin shows. */
@@ -359,15 +402,21 @@ int virtio_pci_init(struct virtio_pci *vp, struct virtio_dev *vd, const char *na
 	d->opaque = vp;
 	d->on_bar_change = on_bar_change;
 	d->cfg_write = cfg_write;
+	d->cfg_read = cfg_read;
 	d->reset = pci_reset;
 
 	if ((r = pci_register_bar(d, VIRTIO_PCI_BAR, VIRTIO_PCI_BAR_SIZE, PCI_BAR_MEM64)) ||
-	    (r = add_vcap(d, VIRTIO_PCI_CAP_COMMON_CFG, VIRTIO_PCI_COMMON, VPCI_COMMON_LEN, VCAP_LEN)) ||
-	    (r = add_vcap(d, VIRTIO_PCI_CAP_ISR_CFG, VIRTIO_PCI_ISR, 1, VCAP_LEN)) ||
-	    (r = add_vcap(d, VIRTIO_PCI_CAP_DEVICE_CFG, VIRTIO_PCI_DEVCFG, 0x1000, VCAP_LEN)) ||
+	    (r = add_vcap(d, VIRTIO_PCI_CAP_COMMON_CFG, VIRTIO_PCI_COMMON, VPCI_COMMON_LEN, VCAP_LEN)) < 0 ||
+	    (r = add_vcap(d, VIRTIO_PCI_CAP_ISR_CFG, VIRTIO_PCI_ISR, 1, VCAP_LEN)) < 0 ||
+	    (r = add_vcap(d, VIRTIO_PCI_CAP_DEVICE_CFG, VIRTIO_PCI_DEVCFG, 0x1000, VCAP_LEN)) < 0 ||
 	    (r = add_vcap(d, VIRTIO_PCI_CAP_NOTIFY_CFG, VIRTIO_PCI_NOTIFY,
-			  VIRTIO_MAX_QUEUES * VIRTIO_PCI_NOTIFY_MULT, VCAP_NOTIFY_LEN)))
+			  VIRTIO_MAX_QUEUES * VIRTIO_PCI_NOTIFY_MULT, VCAP_NOTIFY_LEN)) < 0 ||
+	    (r = add_vcap(d, VIRTIO_PCI_CAP_PCI_CFG, 0, 0, VCAP_PCICFG_LEN)) < 0)
 		return r;
+	/* The driver picks the window: bar, offset, length and the data bytes are writable. */
+	vp->pcicfg_cap = (uint8_t)r;
+	d->wmask[r + 4] = 0xff;
+	memset(d->wmask + r + 8, 0xff, 12);
 	if (msi) {
 		if (!nr_vectors || nr_vectors > VIRTIO_PCI_MSIX_PBA / PCI_MSIX_ENTRY_SIZE)
 			return -EINVAL;

@@ -55,6 +55,7 @@
 #define VIRTIO_PCI_CAP_NOTIFY_CFG	2
 #define VIRTIO_PCI_CAP_ISR_CFG		3
 #define VIRTIO_PCI_CAP_DEVICE_CFG	4
+#define VIRTIO_PCI_CAP_PCI_CFG		5
 
 #define VIRTIO_ISR_QUEUE	1
 #define VIRTIO_ISR_CONFIG	2
@@ -70,6 +71,7 @@ struct virtio_pci {
 	uint32_t dfselect, gfselect;
 	uint16_t qsel, config_vector;
 	uint8_t isr;
+	uint8_t pcicfg_cap;		/* config offset of the PCI_CFG access window */
 };
 
 /*

@@ -10,9 +10,14 @@
 #   virtio/blk-locked     a second hvm on an image the first one holds exits 2
 #                         with a one-line "in use" error;
 #   virtio/rng            --rng: the guest's hw_random uses virtio_rng.0 and
-#                         4 KiB from /dev/hwrng do not compress.
+#                         4 KiB from /dev/hwrng do not compress;
+#   virtio/net-user       --net user (libslirp): udhcpc gets a lease, the guest
+#                         pings the gateway and fetches a page from an HTTP
+#                         server on the host's loopback through 10.0.2.2;
+#   virtio/net-hostfwd    a host client reaches the guest's httpd through hostfwd.
 # Prints TEST PASS/FAIL/SKIP lines; logs in $B/logs/virtio.
-# VIRTIO_TIMEOUT_KVM / VIRTIO_TIMEOUT_EMU override the boot timeouts (seconds).
+# VIRTIO_TIMEOUT_KVM / VIRTIO_TIMEOUT_EMU override the boot timeouts (seconds);
+# VIRTIO_ONLY="net-user rng" runs only those tests.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/guest/harness.sh
@@ -68,7 +73,7 @@ why_not() {
 
 # The kernel echoes its command line, so every marker the guest prints is
 # built at run time (%4f is "O") and matched as a whole line.
-test_rw() {
+test_blk_rw() {
 	local e=$1 t=virtio/blk-rw@$1 want got
 	make_image "$WORK/rw.d" "$WORK/rw.img" || { fail "$t" "mke2fs failed"; return; }
 	want=$(sha256sum < "$WORK/rw.d/known.bin" | cut -d' ' -f1)
@@ -86,10 +91,11 @@ test_rw() {
 	fi
 }
 
-test_durable() {
+test_blk_durable() {
 	local e=$1 t=virtio/blk-durable@$1 base=$LOGDIR/durable@$1 pid i got
 	make_image "$WORK/du.d" "$WORK/du.img" || { fail "$t" "mke2fs failed"; return; }
 	rm -f "$base".*
+	: > "$base.out"
 	printf '%q ' "$HVM" run --engine "$e" --disk "$WORK/du.img" > "$base.cmd"
 	"$HVM" run --engine "$e" --memory 256M --no-reboot --kernel "$G/vmlinuz" \
 		--initrd "$G/initramfs.cpio.gz" --disk "$WORK/du.img" \
@@ -115,7 +121,7 @@ test_durable() {
 	fi
 }
 
-test_readonly() {
+test_blk_readonly() {
 	local e=$1 t=virtio/blk-readonly@$1 want before
 	make_image "$WORK/ro.d" "$WORK/ro.img" || { fail "$t" "mke2fs failed"; return; }
 	want=$(sha256sum < "$WORK/ro.d/known.bin" | cut -d' ' -f1)
@@ -134,7 +140,7 @@ test_readonly() {
 	fi
 }
 
-test_locked() {
+test_blk_locked() {
 	local e=$1 t=virtio/blk-locked@$1 base=$LOGDIR/locked@$1 pid rc err
 	make_image "$WORK/lk.d" "$WORK/lk.img" || { fail "$t" "mke2fs failed"; return; }
 	"$HVM" run --engine "$e" --memory 256M --no-reboot --serial none --kernel "$G/vmlinuz" \
@@ -155,6 +161,84 @@ test_locked() {
 		fail "$t" "second hvm exited $rc, want 2 ($err)" "$XFAIL"
 	elif ! grep -q "in use" <<< "$err" || [ "$(wc -l < "$base.err")" -ne 1 ]; then
 		fail "$t" "want one 'in use' line, got: $err" "$XFAIL"
+	else
+		pass_note "$t" "$XFAIL"
+	fi
+}
+
+# enc CMD: spaces as %20 (and % as %25), so hvm.cmd is one kernel word (init decodes it).
+enc() { printf '%s' "$1" | sed 's/%/%25/g; s/ /%20/g'; }
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# slirp_missing LOGBASE: true when hvm said it has no libslirp.
+slirp_missing() { grep -q "libslirp" "$1.err" 2> /dev/null; }
+
+test_net_user() {
+	local e=$1 t=virtio/net-user@$1 base=$LOGDIR/net-user@$1 port hpid token out why
+	mkdir -p "$WORK/www"
+	token="host-page-$RANDOM$RANDOM"
+	echo "$token" > "$WORK/www/page.txt"
+	port=$(free_port)
+	(cd "$WORK/www" && exec python3 -m http.server "$port" --bind 127.0.0.1) > /dev/null 2>&1 &
+	hpid=$!
+	rm -f "$base".*
+	run_hvm "$base" "${TMO[$e]}" run --engine "$e" --memory 256M --no-reboot --net user \
+		--kernel "$G/vmlinuz" --initrd "$G/initramfs.cpio.gz" \
+		--append "$(cat "$G/append") hvm.modules=virtio_pci,virtio_net hvm.cmd=$(enc "ip link set eth0 up; udhcpc -i eth0 -n -q -f -s /bin/true; ip addr add 10.0.2.15/24 dev eth0; ip route add default via 10.0.2.2; ping -c 1 -W 10 10.0.2.2 > /dev/null && echo PING-OK; echo PAGE=\$(wget -q -O - http://10.0.2.2:$port/page.txt)")"
+	kill "$hpid" 2> /dev/null
+	wait "$hpid" 2> /dev/null
+	out=$(tr -d '\r' < "$base.out")
+	if slirp_missing "$base"; then
+		skip "$t" "$(head -n1 "$base.err")"
+		return
+	fi
+	if [ "$RC" -eq 124 ] || [ "$RC" -eq 137 ]; then why="timed out"; else why="exit status $RC"; fi
+	if ! grep -q "^udhcpc: lease of 10.0.2.15 obtained" <<< "$out"; then
+		fail "$t" "no DHCP lease from slirp; $why (log $base.out)" "$XFAIL"
+	elif ! grep -qx "PING-OK" <<< "$out"; then
+		fail "$t" "no ping reply from 10.0.2.2; $why (log $base.out)" "$XFAIL"
+	elif ! grep -qxF "PAGE=$token" <<< "$out"; then
+		fail "$t" "no line 'PAGE=$token' (fetch from the host via 10.0.2.2); $why (log $base.out)" "$XFAIL"
+	elif [ "$RC" -ne 0 ]; then
+		fail "$t" "exit status $RC, want 0" "$XFAIL"
+	else
+		pass_note "$t" "$XFAIL"
+	fi
+}
+
+test_net_hostfwd() {
+	local e=$1 t=virtio/net-hostfwd@$1 base=$LOGDIR/net-hostfwd@$1 port pid i got=""
+	port=$(free_port)
+	rm -f "$base".*
+	: > "$base.out"
+	printf '%q ' "$HVM" run --engine "$e" --net "user,hostfwd=tcp::$port-:80" > "$base.cmd"
+	"$HVM" run --engine "$e" --memory 256M --no-reboot --net "user,hostfwd=tcp::$port-:80" \
+		--kernel "$G/vmlinuz" --initrd "$G/initramfs.cpio.gz" \
+		--append "$(cat "$G/append") hvm.modules=virtio_pci,virtio_net hvm.cmd=$(enc "ip link set eth0 up; ip addr add 10.0.2.15/24 dev eth0; mkdir -p /tmp/www; echo guest-page-\$((6*7)) > /tmp/www/index.html; httpd -p 80 -h /tmp/www && echo HTTPD-UP-OK; sleep 600")" \
+		< /dev/null > "$base.out" 2> "$base.err" &
+	pid=$!
+	for ((i = 0; i < ${TMO[$e]} * TIMEOUT_SCALE * 2; i++)); do
+		grep -qx 'HTTPD-UP-OK' <(tr -d '\r' < "$base.out") && break
+		kill -0 "$pid" 2> /dev/null || break
+		sleep 0.5
+	done
+	if grep -qx 'HTTPD-UP-OK' <(tr -d '\r' < "$base.out"); then
+		for ((i = 0; i < 20; i++)); do
+			got=$(python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=15).read().decode().strip())' "http://127.0.0.1:$port/index.html" 2>> "$base.client") && break
+			sleep 1
+		done
+	fi
+	kill -KILL "$pid" 2> /dev/null
+	wait "$pid" 2> /dev/null
+	if slirp_missing "$base"; then
+		skip "$t" "$(head -n1 "$base.err")"
+	elif ! grep -qx 'HTTPD-UP-OK' <(tr -d '\r' < "$base.out"); then
+		fail "$t" "the guest's httpd did not start (log $base.out)" "$XFAIL"
+	elif [ "$got" != "guest-page-42" ]; then
+		fail "$t" "host got '$got' from 127.0.0.1:$port, want guest-page-42 (log $base.client)" "$XFAIL"
 	else
 		pass_note "$t" "$XFAIL"
 	fi
@@ -181,14 +265,17 @@ test_rng() {
 
 for e in "${ENGINES_ALL[@]}"; do
 	if [ -n "${ENGINE_WHY[$e]+x}" ]; then
-		for n in blk-rw blk-durable blk-readonly blk-locked rng; do
+		for n in blk-rw blk-durable blk-readonly blk-locked rng net-user net-hostfwd; do
 			skip "virtio/$n@$e" "engine $e unavailable: ${ENGINE_WHY[$e]}"
 		done
 		continue
 	fi
-	test_locked "$e"
-	test_rw "$e"
-	test_durable "$e"
-	test_readonly "$e"
-	test_rng "$e"
+	for n in blk-locked blk-rw blk-durable blk-readonly rng net-user net-hostfwd; do
+		[ -z "${VIRTIO_ONLY:-}" ] || [[ " $VIRTIO_ONLY " == *" $n "* ]] || continue
+		if [[ $n == net-* ]] && ! command -v python3 > /dev/null; then
+			skip "virtio/$n@$e" "python3 (host-side HTTP server and client) not installed"
+			continue
+		fi
+		"test_${n//-/_}" "$e"
+	done
 done

@@ -293,6 +293,40 @@ TEST(odd_accesses_are_harmless)
 	CHECK_EQ(rd(VPCI_Q_SELECT, 2), 0);
 }
 
+/* 4.1.4.9: BAR 4 through config space. */
+TEST(pci_cfg_window)
+{
+	setup(1);
+	unsigned c = find_vcap(VIRTIO_PCI_CAP_PCI_CFG);
+	CHECK(c);
+	CHECK_EQ(pci_cfg_read(&vp.pci, c + 2, 1), 20);
+	pci_cfg_write(&vp.pci, c + 4, 1, VIRTIO_PCI_BAR);
+	pci_cfg_write(&vp.pci, c + 8, 4, VPCI_NUM_QUEUES);
+	pci_cfg_write(&vp.pci, c + 12, 4, 2);
+	CHECK_EQ(pci_cfg_read(&vp.pci, c + 16, 4), 2);
+	/* A write through the window reaches the common config. */
+	pci_cfg_write(&vp.pci, c + 8, 4, VPCI_STATUS);
+	pci_cfg_write(&vp.pci, c + 12, 4, 1);
+	pci_cfg_write(&vp.pci, c + 16, 1, VIRTIO_STATUS_ACKNOWLEDGE);
+	CHECK_EQ(vd.status, VIRTIO_STATUS_ACKNOWLEDGE);
+	/* Bad length, misaligned offset, out of the BAR, another BAR: no access. */
+	pci_cfg_write(&vp.pci, c + 12, 4, 3);
+	pci_cfg_write(&vp.pci, c + 16, 1, 0);
+	CHECK_EQ(vd.status, VIRTIO_STATUS_ACKNOWLEDGE);
+	pci_cfg_write(&vp.pci, c + 8, 4, VPCI_Q_SELECT + 1);
+	pci_cfg_write(&vp.pci, c + 12, 4, 2);
+	pci_cfg_write(&vp.pci, c + 16, 2, 5);
+	CHECK_EQ(vp.qsel, 0);
+	pci_cfg_write(&vp.pci, c + 8, 4, 0xfffffffc);
+	pci_cfg_write(&vp.pci, c + 12, 4, 4);
+	pci_cfg_write(&vp.pci, c + 16, 4, 5);
+	pci_cfg_write(&vp.pci, c + 4, 1, 0);
+	pci_cfg_write(&vp.pci, c + 8, 4, VPCI_STATUS);
+	pci_cfg_write(&vp.pci, c + 12, 4, 1);
+	pci_cfg_write(&vp.pci, c + 16, 1, 0);
+	CHECK_EQ(vd.status, VIRTIO_STATUS_ACKNOWLEDGE);
+}
+
 TEST_MAIN_BEGIN("test_virtio_pci")
 	RUN(ids_and_bar_sizing);
 	RUN(capabilities);
@@ -302,4 +336,5 @@ TEST_MAIN_BEGIN("test_virtio_pci")
 	RUN(msix_vectors);
 	RUN(bar_mapping_follows_guest);
 	RUN(odd_accesses_are_harmless);
+	RUN(pci_cfg_window);
 TEST_MAIN_END()

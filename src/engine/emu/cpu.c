@@ -51,6 +51,7 @@ void emu_cpu_fini(struct emu_cpu *cpu)
 {
 	free(cpu->dcache);
 	cpu->dcache = NULL;
+	cpu->dc_last = NULL;
 }
 
 void emu_cpu_reload(struct emu_cpu *cpu)
@@ -205,7 +206,7 @@ static __attribute__((noinline)) enum emu_stop run_loop(struct emu_cpu *cpu, uin
 			     cpu->db_deferred | cpu->bp_deferred)) {
 			step_debug(cpu, &scratch);
 		} else {
-			in = emu_fetch_insn(cpu, &scratch);
+			in = emu_fetch_fast(cpu, &scratch);
 			cpu->insn = in;
 			cpu->next_rip = st->rip + in->len;
 			cpu->shadow_next = 0;

@@ -79,9 +79,9 @@ struct emu_insn {
 	uint8_t ea_index;	/* register number or EA_NOREG */
 	uint8_t ea_scale;	/* 1, 2, 4, 8 */
 	uint8_t rip_rel;
+	uint8_t imm_len;	/* bytes of the first immediate (0 if none) */
 	int64_t disp;
 
-	uint8_t imm_len;	/* bytes of the first immediate (0 if none) */
 	uint64_t imm;		/* first immediate, sign-extended per the opcode's convention */
 	uint64_t imm2;		/* second immediate (ENTER ib, far pointer selector) */
 };
@@ -203,6 +203,10 @@ struct emu_cpu {
 	uint64_t mtrr_var[16], mtrr_fixed[11], mtrr_def;	/* plain storage */
 	uint64_t trace;		/* debug: log this many instructions (HVM_EMU_TRACE) */
 	void *dcache;		/* decoded-instruction cache (mmu.c), NULL if none */
+	void *dc_last;		/* mmu.c: the cache entry fetched last (a hint), or NULL */
+	uint64_t fc_page;	/* mmu.c: linear page of the last 64-bit fetch (~0: none) */
+	uintptr_t fc_host;	/* its host address, valid until a TLB flush or a CPL change */
+	uint8_t fc_cpl;
 	struct {		/* state before an event delivery, restored if it faults */
 		uint64_t rsp, rflags;
 		struct seg seg[NR_SEGS];

@@ -84,6 +84,44 @@ static inline uint64_t emu_sp_mask(struct emu_cpu *cpu)
 	return size_mask(emu_stack_size(cpu));
 }
 
+/*
+ * A decoded-instruction cache entry (mmu.c), here for the inline successor
+ * check of the instruction loop: valid while the bytes at hp still match.
+ */
+struct emu_dc_entry {
+	const uint8_t *hp;
+	uint64_t b0, b1;	/* the instruction's bytes at decode time, masked by m0/m1 */
+	uint64_t m0, m1;
+	uint32_t key;		/* mode | def_osz << 4 | def_asz << 8 */
+	struct emu_insn in;
+};
+#define EMU_DC_KEY64	(MODE_LONG64 | 4 << 4 | 8 << 8)
+
+static inline int emu_dc_valid(const struct emu_dc_entry *d, const uint8_t *p, uint32_t key)
+{
+	uint64_t b0, b1;
+	__builtin_memcpy(&b0, p, 8);
+	__builtin_memcpy(&b1, p + 8, 8);
+	return d->hp == p && d->key == key && !(((b0 & d->m0) ^ d->b0) | ((b1 & d->m1) ^ d->b1));
+}
+
+/*
+ * emu_fetch_insn's commonest case inline: 64-bit code on the page of the last
+ * fetch, whose decode sits in the cache entry after the last one used.
+ */
+static inline struct emu_insn *emu_fetch_fast(struct emu_cpu *cpu, struct emu_insn *scratch)
+{
+	struct emu_dc_entry *d = cpu->dc_last;
+	uint64_t lin = cpu->st->rip;
+	if (likely(cpu->mode == MODE_LONG64 && d && (lin & ~0xfffULL) == cpu->fc_page &&
+		   cpu->cpl == cpu->fc_cpl && (lin & 0xfff) <= 4096 - 16) &&
+	    likely(emu_dc_valid(d + 1, (const uint8_t *)(cpu->fc_host + (lin & 0xfff)), EMU_DC_KEY64))) {
+		cpu->dc_last = d + 1;
+		return &d[1].in;
+	}
+	return emu_fetch_insn(cpu, scratch);
+}
+
 /* ---- decode (decode.c) ---- */
 /* Decode from bytes buf[0..avail); -1 if more bytes needed (need > avail), -2 #UD, else 0. */
 int emu_decode(struct emu_cpu *cpu, struct emu_insn *in, const uint8_t *buf, unsigned avail);

@@ -493,6 +493,14 @@ static void emu_vm_destroy(struct vm *vm)
 	vm->eng = NULL;
 }
 
+/* A device's MSI/MSI-X write to 0xfeexxxxx goes to the local APICs. */
+static void emu_msi(struct vm *vm, uint64_t addr, uint32_t data)
+{
+	pthread_mutex_lock(&vm->dm_lock);
+	pc_irq_msi(evm(vm)->irq, addr, data);
+	pthread_mutex_unlock(&vm->dm_lock);
+}
+
 /* Machine reset: PIC, PIT, IOAPIC and every local APIC back to power-on state. */
 static int emu_vm_reset(struct vm *vm)
 {
@@ -507,6 +515,7 @@ const struct engine_ops emu_engine = {
 	.probe = emu_probe,
 	.vm_init = emu_vm_init,
 	.vm_reset = emu_vm_reset,
+	.msi = emu_msi,
 	.vcpu_init = emu_vcpu_init,
 	.vcpu_run = emu_vcpu_run,
 	.vcpu_kick = emu_vcpu_kick,

@@ -263,7 +263,9 @@ void emu_exec(struct emu_cpu *cpu, struct emu_insn *in)
 		}
 		return;
 	}
-	if (op < 0x40 && (op & 7) < 6) {
+	switch (op) {
+	case 0x00 ... 0x05: case 0x08 ... 0x0d: case 0x10 ... 0x15: case 0x18 ... 0x1d:
+	case 0x20 ... 0x25: case 0x28 ... 0x2d: case 0x30 ... 0x35: case 0x38 ... 0x3d: {
 		unsigned aop = op >> 3;
 		switch (op & 7) {
 		case 0: case 1:
@@ -286,56 +288,53 @@ void emu_exec(struct emu_cpu *cpu, struct emu_insn *in)
 			return;
 		}
 	}
-	if (op >= 0x40 && op <= 0x4f) {	/* INC/DEC r (not reached in 64-bit mode: REX) */
+	case 0x40 ... 0x4f: {	/* INC/DEC r (not reached in 64-bit mode: REX) */
 		unsigned r = op & 7;
 		reg_set(cpu, in, r, osz, fn_incdec(cpu, op >= 0x48, osz, reg_get(cpu, in, r, osz), 0));
 		return;
 	}
-	if (op >= 0x50 && op <= 0x57) {
+	case 0x50 ... 0x57: {
 		unsigned so = stk_osz(cpu, in), r = (op & 7) | ((in->rex & REX_B) ? 8 : 0);
 		emu_stack_push(cpu, so, R[r]);
 		return;
 	}
-	if (op >= 0x58 && op <= 0x5f) {
+	case 0x58 ... 0x5f: {
 		unsigned so = stk_osz(cpu, in), r = (op & 7) | ((in->rex & REX_B) ? 8 : 0);
 		v = emu_stack_pop(cpu, so);
 		reg_set(cpu, in, r, so, v);
 		return;
 	}
-	if (op >= 0x70 && op <= 0x7f) {
+	case 0x70 ... 0x7f: {
 		if (emu_cond(cpu, op & 0xf))
 			emu_branch(cpu, in, cpu->next_rip + in->imm);
 		return;
 	}
-	if (op >= 0x91 && op <= 0x97) {
+	case 0x91 ... 0x97: {
 		unsigned r = (op & 7) | ((in->rex & REX_B) ? 8 : 0);
 		v = reg_get(cpu, in, r, osz);
 		reg_set(cpu, in, r, osz, reg_get(cpu, in, R_AX, osz));
 		reg_set(cpu, in, R_AX, osz, v);
 		return;
 	}
-	if (op >= 0xb0 && op <= 0xb7) {
+	case 0xb0 ... 0xb7: {
 		reg_set(cpu, in, (op & 7) | ((in->rex & REX_B) ? 8 : 0), 1, in->imm);
 		return;
 	}
-	if (op >= 0xb8 && op <= 0xbf) {
+	case 0xb8 ... 0xbf: {
 		reg_set(cpu, in, (op & 7) | ((in->rex & REX_B) ? 8 : 0), osz, in->imm);
 		return;
 	}
-	if (op >= 0xd8 && op <= 0xdf) {
+	case 0xd8 ... 0xdf: {
 		if (st->cr0 & (CR0_EM | CR0_TS))
 			emu_raise(cpu, EXC_NM, 0);
 		if (emu_exec_x87(cpu, in))
 			emu_ud(cpu);
 		return;
 	}
-	if ((op >= 0xa4 && op <= 0xa7) || (op >= 0xaa && op <= 0xaf) || (op >= 0x6c && op <= 0x6f) ||
-	    (op >= 0xe4 && op <= 0xe7) || (op >= 0xec && op <= 0xef)) {
+	case 0xa4 ... 0xa7: case 0xaa ... 0xaf: case 0x6c ... 0x6f: case 0xe4 ... 0xe7: case 0xec ... 0xef: {
 		emu_exec_string(cpu, in);
 		return;
 	}
-
-	switch (op) {
 	case 0x06: case 0x0e: case 0x16: case 0x1e:
 		if (m64)
 			emu_ud(cpu);

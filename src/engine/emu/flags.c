@@ -120,6 +120,29 @@ int emu_cond(struct emu_cpu *cpu, unsigned cc)
 		case 7: r = sa <= sbv; goto out;
 		default: break;
 		}
+	} else if (cpu->lf_op) {
+		/* ZF and SF come straight from the result for every recorded op; after a
+		 * logic op (TEST/AND/OR/XOR) CF = OF = 0 as well */
+		unsigned size = cpu->lf_op & 0xf;
+		uint64_t res = cpu->lf_res & size_mask(size);
+		int s = !!(res & sign_bit(size));
+		if ((cc >> 1) == 2) {
+			r = !res;
+			goto out;
+		}
+		if ((cc >> 1) == 4) {
+			r = s;
+			goto out;
+		}
+		if ((cpu->lf_op >> 4) == LF_LOGIC) {
+			switch (cc >> 1) {
+			case 0: case 1: r = 0; goto out;
+			case 3: r = !res; goto out;
+			case 6: r = s; goto out;
+			case 7: r = s || !res; goto out;
+			default: break;
+			}
+		}
 	}
 	f = emu_get_rflags(cpu);
 	switch (cc >> 1) {

@@ -21,6 +21,7 @@ static inline unsigned tlb_idx(uint64_t lin)
 void emu_tlb_flush(struct emu_cpu *cpu)
 {
 	memset(cpu->tlb, 0xff, sizeof(cpu->tlb));
+	cpu->fc_page = ~0ULL;
 }
 
 void emu_tlb_flush_page(struct emu_cpu *cpu, uint64_t lin)
@@ -28,6 +29,7 @@ void emu_tlb_flush_page(struct emu_cpu *cpu, uint64_t lin)
 	unsigned i = tlb_idx(lin);
 	for (int t = 0; t < TLB_NR; t++)
 		cpu->tlb[t][i].tag = ~0ULL;
+	cpu->fc_page = ~0ULL;
 }
 
 __attribute__((noreturn)) static void page_fault(struct emu_cpu *cpu, uint64_t lin, uint32_t pfec)
@@ -470,19 +472,21 @@ uint64_t emu_stack_pop(struct emu_cpu *cpu, unsigned size)
 /*
  * Decoded instructions are cached by host address and mode.  A hit is
  * re-validated against the bytes in memory, so self- and cross-modifying
- * code needs no invalidation machinery.
+ * code needs no invalidation machinery.  Entries are allocated in order from
+ * an arena, so straight-line code decoded in sequence lies in consecutive
+ * entries: the fall-through successor is tried at prev + 1 (validated like
+ * any hit) before the hash table, and the walk stays in the same cache lines.
+ * When the arena is full, allocation wraps and old entries are reused; a
+ * stale hash slot or successor simply fails validation.
  */
-#define DC_BITS 14
-struct dc_entry {
-	const uint8_t *hp;
-	uint32_t key;
-	uint64_t b0, b1;	/* the instruction's bytes at decode time, masked by m0/m1 */
-	uint64_t m0, m1;
-	struct emu_insn in;
-};
+#define DC_BITS 16
+#define DC_TAB_BITS 15
+#define dc_entry emu_dc_entry
 
 struct emu_dcache {
-	struct dc_entry e[1u << DC_BITS];
+	uint32_t cursor;			/* next arena entry to allocate */
+	uint32_t tab[1u << DC_TAB_BITS];	/* hash of the host address -> arena index */
+	struct dc_entry e[(1u << DC_BITS) + 1];	/* + an entry that never validates (hp NULL) */
 };
 
 void *emu_dcache_new(void)
@@ -490,7 +494,7 @@ void *emu_dcache_new(void)
 	return calloc(1, sizeof(struct emu_dcache));
 }
 
-static __attribute__((noinline)) struct emu_insn *dc_fill(struct emu_cpu *cpu, struct dc_entry *d,
+static __attribute__((noinline)) struct dc_entry *dc_fill(struct emu_cpu *cpu, struct dc_entry *d,
 							  const uint8_t *p, uint32_t key)
 {
 	unsigned len;
@@ -510,21 +514,40 @@ static __attribute__((noinline)) struct emu_insn *dc_fill(struct emu_cpu *cpu, s
 	d->b1 &= d->m1;
 	d->hp = p;
 	d->key = key;
+	return d;
+}
+
+#define dc_valid emu_dc_valid
+
+static inline struct emu_insn *fetch_cached(struct emu_cpu *cpu, const uint8_t *p, uint32_t key)
+{
+	struct emu_dcache *dc = cpu->dcache;
+	struct dc_entry *d = cpu->dc_last;
+	uintptr_t h;
+	uint32_t *slot;
+	/* dc_last is an arena entry, and e[] has one spare entry after the arena */
+	if (likely(d != NULL) && likely(dc_valid(d + 1, p, key))) {
+		cpu->dc_last = d + 1;
+		return &d[1].in;
+	}
+	h = (uintptr_t)p;
+	slot = &dc->tab[(h ^ (h >> DC_TAB_BITS) ^ (h >> (2 * DC_TAB_BITS))) & ((1u << DC_TAB_BITS) - 1)];
+	d = &dc->e[*slot];
+	if (unlikely(!dc_valid(d, p, key))) {
+		uint32_t i = dc->cursor;
+		if (i >= 1u << DC_BITS)
+			i = 0;
+		d = dc_fill(cpu, &dc->e[i], p, key);
+		dc->cursor = i + 1;
+		*slot = i;
+	}
+	cpu->dc_last = d;
 	return &d->in;
 }
 
-static inline struct emu_insn *fetch_cached(struct emu_cpu *cpu, const uint8_t *p)
+static inline uint32_t dc_key(const struct emu_cpu *cpu)
 {
-	struct emu_dcache *dc = cpu->dcache;
-	uintptr_t h = (uintptr_t)p;
-	struct dc_entry *d = &dc->e[(h ^ (h >> DC_BITS)) & ((1u << DC_BITS) - 1)];
-	uint32_t key = cpu->mode | (uint32_t)cpu->def_osz << 4 | (uint32_t)cpu->def_asz << 8;
-	uint64_t b0, b1;
-	memcpy(&b0, p, 8);
-	memcpy(&b1, p + 8, 8);
-	if (likely(d->hp == p && d->key == key && !(((b0 & d->m0) ^ d->b0) | ((b1 & d->m1) ^ d->b1))))
-		return &d->in;
-	return dc_fill(cpu, d, p, key);
+	return cpu->mode | (uint32_t)cpu->def_osz << 4 | (uint32_t)cpu->def_asz << 8;
 }
 
 static __attribute__((noinline)) struct emu_insn *fetch_slow(struct emu_cpu *cpu, struct emu_insn *in)
@@ -555,7 +578,7 @@ static __attribute__((noinline)) struct emu_insn *fetch_slow(struct emu_cpu *cpu
 			goto slow;	/* not RAM */
 	}
 	if (likely(lim == 15 && off <= 4096 - 16 && cpu->dcache))
-		return fetch_cached(cpu, (const uint8_t *)(uintptr_t)(lin + e->addend));
+		return fetch_cached(cpu, (const uint8_t *)(uintptr_t)(lin + e->addend), dc_key(cpu));
 	avail = 4096 - off;
 	if (avail > lim)
 		avail = lim;
@@ -594,13 +617,24 @@ slow:
 struct emu_insn *emu_fetch_insn(struct emu_cpu *cpu, struct emu_insn *in)
 {
 	/* 64-bit code on a cached page, not within 16 bytes of its end: no segment to check,
-	 * and a TLB tag is always canonical */
+	 * and a TLB tag is always canonical.  The page of the last fetch is remembered
+	 * (until the TLB is flushed or the CPL changes) to skip the TLB lookup. */
 	if (likely(cpu->mode == MODE_LONG64 && cpu->dcache)) {
 		uint64_t lin = cpu->st->rip;
-		const struct emu_tlb_entry *e = &cpu->tlb[TLB_EXEC][tlb_idx(lin)];
-		if (likely(e->tag == ((lin & ~0xfffULL) | (uint64_t)(cpu->cpl == 3)) &&
+		const struct emu_tlb_entry *e;
+		if (likely((lin & ~0xfffULL) == cpu->fc_page && cpu->cpl == cpu->fc_cpl &&
 			   (lin & 0xfff) <= 4096 - 16))
-			return fetch_cached(cpu, (const uint8_t *)(uintptr_t)(lin + e->addend));
+			return fetch_cached(cpu, (const uint8_t *)(cpu->fc_host + (lin & 0xfff)),
+					    EMU_DC_KEY64);
+		e = &cpu->tlb[TLB_EXEC][tlb_idx(lin)];
+		if (likely(e->tag == ((lin & ~0xfffULL) | (uint64_t)(cpu->cpl == 3)) &&
+			   (lin & 0xfff) <= 4096 - 16)) {
+			cpu->fc_page = lin & ~0xfffULL;
+			cpu->fc_host = (uintptr_t)(lin & ~0xfffULL) + e->addend;
+			cpu->fc_cpl = cpu->cpl;
+			return fetch_cached(cpu, (const uint8_t *)(uintptr_t)(lin + e->addend),
+					    EMU_DC_KEY64);
+		}
 	}
 	return fetch_slow(cpu, in);
 }

@@ -218,6 +218,22 @@ static void kvm_set_irq(struct vm *vm, unsigned gsi, int level)
 		pr_guest("kvm: KVM_IRQ_LINE gsi %u level %d: %s", gsi, level, strerror(-r));
 }
 
+/* MSI/MSI-X from a device model: KVM_SIGNAL_MSI into the in-kernel LAPICs. */
+static void kvm_msi(struct vm *vm, uint64_t addr, uint32_t data)
+{
+	struct kvm_vm *k = vm->eng;
+	struct kvm_msi msi = { .address_lo = (uint32_t)addr, .address_hi = (uint32_t)(addr >> 32),
+			       .data = data };
+	int r;
+
+	if (!k)
+		return;
+	r = kioctl(k->vm_fd, KVM_SIGNAL_MSI, &msi);
+	if (r < 0)
+		pr_guest("kvm: KVM_SIGNAL_MSI %#llx/%#x: %s", (unsigned long long)addr, data,
+			 strerror(-r));
+}
+
 static void kvm_vm_destroy(struct vm *vm)
 {
 	kvm_vm_free(vm->eng);
@@ -234,6 +250,7 @@ const struct engine_ops kvm_engine = {
 	.vcpu_kick = kvm_vcpu_kick,
 	.sync_state = kvm_sync_state,
 	.set_irq = kvm_set_irq,
+	.msi = kvm_msi,
 	.vcpu_destroy = kvm_vcpu_destroy,
 	.vm_destroy = kvm_vm_destroy,
 };
