@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "host/net_slirp.h"
+#include "host/net_tap.h"
 #include "layout.h"
 
 #include <ctype.h>
@@ -29,6 +30,7 @@ static const char run_usage[] =
 	"  --rng                a virtio-rng device fed by the host's getrandom()\n"
 	"  --net user[,hostfwd=tcp:HOSTPORT-:GUESTPORT...]\n"
 	"                       a virtio-net NIC on libslirp user networking (repeatable)\n"
+	"  --net tap:IFNAME     a virtio-net NIC on an existing tap device (repeatable)\n"
 	"  --mac XX:XX:XX:XX:XX:XX  MAC address of the NIC of the previous --net\n"
 	"  --cdrom FILE         an ISO image on the ATAPI CD-ROM (secondary IDE master)\n"
 	"  -v, --verbose        more log lines (repeat for more)\n"
@@ -76,9 +78,10 @@ static int parse_net(struct vm_config *c, const char *arg)
 		snprintf(why, sizeof(why), "at most %d NICs", MAX_NICS);
 		return bad("--net", arg, why);
 	}
-	if (!strncmp(arg, "tap:", 4))
-		return bad("--net", arg, "tap networking is not implemented yet (use user)");
-	if (net_slirp_check_spec(arg, why, sizeof(why)))
+	if (!strncmp(arg, "tap:", 4)) {
+		if (net_tap_check_spec(arg, why, sizeof(why)))
+			return bad("--net", arg, why);
+	} else if (net_slirp_check_spec(arg, why, sizeof(why)))
 		return bad("--net", arg, why);
 	c->nics[c->nr_nics].spec = arg;
 	c->nics[c->nr_nics].mac = NULL;

@@ -24,6 +24,7 @@
 #include "dev/virtio_rng.h"
 #include "host/blk.h"
 #include "host/net_slirp.h"
+#include "host/net_tap.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -38,6 +39,7 @@ struct pc_virtio {
 	struct virtio_rng *rng_dev;
 	struct virtio_net *net_dev;
 	struct net_slirp *slirp;
+	struct net_tap *tap;
 };
 
 #define PC_MAX_PCI_DEVS	(MAX_DISKS + MAX_NICS + 1)
@@ -323,18 +325,27 @@ static int add_nics(struct pc_board *pc, char *err, size_t errlen)
 		v = calloc(1, sizeof(*v));
 		if (!v)
 			return -ENOMEM;
-		r = net_slirp_new(&v->slirp, nc->spec, &pc->vm->dm_lock, slirp_to_guest, v, e, sizeof(e));
+		if (!strncmp(nc->spec, "tap:", 4))
+			r = net_tap_new(&v->tap, nc->spec, pc->vm->loop, slirp_to_guest, v, e, sizeof(e));
+		else
+			r = net_slirp_new(&v->slirp, nc->spec, &pc->vm->dm_lock, slirp_to_guest, v, e,
+					  sizeof(e));
 		if (r) {
 			snprintf(err, errlen, "--net '%s': %s", nc->spec, e);
 			free(v);
 			return r == -ENOTSUP ? -EINVAL : r;
 		}
-		v->net_dev = virtio_net_new(&pc->vm->mem, mac, net_slirp_input, v->slirp);
+		if (v->tap)
+			v->net_dev = virtio_net_new(&pc->vm->mem, mac, net_tap_input, v->tap);
+		else
+			v->net_dev = virtio_net_new(&pc->vm->mem, mac, net_slirp_input, v->slirp);
 		if (!v->net_dev)
 			return -ENOMEM;
 		r = add_virtio_pci(pc, v, virtio_net_dev(v->net_dev), "virtio-net", 0x020000, err, errlen);
 		if (r)
 			return r;
+		if (v->tap)
+			continue;
 		r = net_slirp_start(v->slirp);
 		if (r) {
 			snprintf(err, errlen, "--net '%s': cannot start its thread: %s", nc->spec, strerror(-r));
@@ -493,6 +504,8 @@ void machine_pc_free(struct vm *vm)
 			blk_close(v->blk);
 		if (v->rng_dev)
 			virtio_rng_free(v->rng_dev);
+		/* The tap's fd leaves the I/O loop before the device it feeds goes. */
+		net_tap_free(v->tap);
 		/* The slirp thread lives until the process exits; only the device goes. */
 		if (v->net_dev && !v->slirp)
 			virtio_net_free(v->net_dev);

@@ -14,7 +14,11 @@
 #   virtio/net-user       --net user (libslirp): udhcpc gets a lease, the guest
 #                         pings the gateway and fetches a page from an HTTP
 #                         server on the host's loopback through 10.0.2.2;
-#   virtio/net-hostfwd    a host client reaches the guest's httpd through hostfwd.
+#   virtio/net-hostfwd    a host client reaches the guest's httpd through hostfwd;
+#   virtio/net-tap        two hvm guests on --net tap:IF, both taps on one bridge in
+#                         a network namespace the test makes (needs root, ip netns
+#                         and /dev/net/tun): one pings the other and fetches a page
+#                         from its httpd.
 # Prints TEST PASS/FAIL/SKIP lines; logs in $B/logs/virtio.
 # VIRTIO_TIMEOUT_KVM / VIRTIO_TIMEOUT_EMU override the boot timeouts (seconds);
 # VIRTIO_ONLY="net-user rng" runs only those tests.
@@ -244,6 +248,75 @@ test_net_hostfwd() {
 	fi
 }
 
+# tap_unusable: why `ip netns` with a bridge and tap devices can't be set up here (empty: it can).
+tap_unusable() {
+	local ns=hvm-tapprobe-$$ why=""
+	command -v ip > /dev/null || { echo "ip (iproute2) not installed"; return; }
+	[ -c /dev/net/tun ] || { echo "no /dev/net/tun"; return; }
+	ip netns add "$ns" 2> /dev/null || { echo "ip netns add failed (not root?)"; return; }
+	ip -n "$ns" tuntap add tp0 mode tap 2> /dev/null || why="cannot create a tap device"
+	[ -n "$why" ] || ip -n "$ns" link add br0 type bridge 2> /dev/null || why="cannot create a bridge"
+	ip netns del "$ns" 2> /dev/null
+	echo "$why"
+}
+
+# The server guest (10.9.0.1) runs httpd until killed; the client (10.9.0.2)
+# pings it until it answers (the two boot at their own pace), fetches its
+# page and powers off.
+test_net_tap() {
+	local e=$1 t=virtio/net-tap@$1 base=$LOGDIR/net-tap@$1 ns=hvm-tap-$$ why spid out
+	why=$(tap_unusable)
+	if [ -n "$why" ]; then
+		skip "$t" "$why"
+		return
+	fi
+	rm -f "$base".*
+	ip netns add "$ns" || { fail "$t" "ip netns add $ns failed"; return; }
+	# shellcheck disable=SC2064  # $ns is fixed now
+	trap "ip netns del $ns 2> /dev/null; rm -rf '$WORK'" EXIT
+	if ! { ip -n "$ns" link add br0 type bridge && ip -n "$ns" link set br0 up &&
+		ip -n "$ns" tuntap add tap0 mode tap && ip -n "$ns" link set tap0 master br0 &&
+		ip -n "$ns" link set tap0 up && ip -n "$ns" tuntap add tap1 mode tap &&
+		ip -n "$ns" link set tap1 master br0 && ip -n "$ns" link set tap1 up; } 2> "$base.setup"; then
+		fail "$t" "cannot set up the bridge and taps in $ns: $(head -n1 "$base.setup")"
+		ip netns del "$ns"
+		return
+	fi
+	: > "$base.srv.out"
+	printf '%q ' ip netns exec "$ns" "$HVM" run --engine "$e" --net tap:tap0 --mac 52:54:00:09:00:01 > "$base.srv.cmd"
+	timeout -k 5 "$(( ${TMO[$e]} * 3 * TIMEOUT_SCALE ))" \
+		ip netns exec "$ns" "$HVM" run --engine "$e" --memory 256M --no-reboot \
+		--net tap:tap0 --mac 52:54:00:09:00:01 \
+		--kernel "$G/vmlinuz" --initrd "$G/initramfs.cpio.gz" \
+		--append "$(cat "$G/append") hvm.modules=virtio_pci,virtio_net hvm.cmd=$(enc "ip link set eth0 up; ip addr add 10.9.0.1/24 dev eth0; mkdir -p /tmp/www; echo tap-page-\$((6*7)) > /tmp/www/index.html; httpd -p 80 -h /tmp/www && echo TAP-SERVER-UP; sleep 600")" \
+		< /dev/null > "$base.srv.out" 2> "$base.srv.err" &
+	spid=$!
+	printf '%q ' ip netns exec "$ns" "$HVM" run --engine "$e" --net tap:tap1 --mac 52:54:00:09:00:02 > "$base.cmd"
+	timeout -k 5 "$(( ${TMO[$e]} * 2 * TIMEOUT_SCALE ))" ip netns exec "$ns" "$HVM" run --engine "$e" --memory 256M --no-reboot \
+		--net tap:tap1 --mac 52:54:00:09:00:02 \
+		--kernel "$G/vmlinuz" --initrd "$G/initramfs.cpio.gz" \
+		--append "$(cat "$G/append") hvm.modules=virtio_pci,virtio_net hvm.cmd=$(enc "ip link set eth0 up; ip addr add 10.9.0.2/24 dev eth0; for i in \$(seq 1 90); do ping -c 1 -W 2 10.9.0.1 > /dev/null && echo TAP-PING-OK && break; done; for i in \$(seq 1 30); do p=\$(wget -q -O - http://10.9.0.1/index.html) && break; sleep 2; done; echo TAP-PAGE=\$p")" \
+		< /dev/null > "$base.out" 2> "$base.err"
+	RC=$?
+	kill -TERM "$spid" 2> /dev/null	# timeout passes it on to hvm
+	wait "$spid" 2> /dev/null
+	ip netns del "$ns" 2> /dev/null
+	trap 'rm -rf "$WORK"' EXIT
+	out=$(tr -d '\r' < "$base.out")
+	if [ "$RC" -eq 124 ] || [ "$RC" -eq 137 ]; then why="timed out"; else why="exit status $RC"; fi
+	if grep -q "^hvm: " "$base.err" "$base.srv.err" 2> /dev/null && ! grep -qx "TAP-PING-OK" <<< "$out"; then
+		fail "$t" "$(grep -h "^hvm: " "$base.err" "$base.srv.err" | head -n1)" "$XFAIL"
+	elif ! grep -qx "TAP-PING-OK" <<< "$out"; then
+		fail "$t" "10.9.0.2 got no ping reply from 10.9.0.1; $why (logs $base.out, $base.srv.out)" "$XFAIL"
+	elif ! grep -qx "TAP-PAGE=tap-page-42" <<< "$out"; then
+		fail "$t" "no line TAP-PAGE=tap-page-42 (fetch from the other guest); $why (log $base.out)" "$XFAIL"
+	elif [ "$RC" -ne 0 ]; then
+		fail "$t" "exit status $RC, want 0" "$XFAIL"
+	else
+		pass_note "$t" "$XFAIL"
+	fi
+}
+
 test_rng() {
 	local e=$1 t=virtio/rng@$1 base=$LOGDIR/rng@$1 out gz
 	rm -f "$base".*
@@ -265,14 +338,14 @@ test_rng() {
 
 for e in "${ENGINES_ALL[@]}"; do
 	if [ -n "${ENGINE_WHY[$e]+x}" ]; then
-		for n in blk-rw blk-durable blk-readonly blk-locked rng net-user net-hostfwd; do
+		for n in blk-rw blk-durable blk-readonly blk-locked rng net-user net-hostfwd net-tap; do
 			skip "virtio/$n@$e" "engine $e unavailable: ${ENGINE_WHY[$e]}"
 		done
 		continue
 	fi
-	for n in blk-locked blk-rw blk-durable blk-readonly rng net-user net-hostfwd; do
+	for n in blk-locked blk-rw blk-durable blk-readonly rng net-user net-hostfwd net-tap; do
 		[ -z "${VIRTIO_ONLY:-}" ] || [[ " $VIRTIO_ONLY " == *" $n "* ]] || continue
-		if [[ $n == net-* ]] && ! command -v python3 > /dev/null; then
+		if [[ $n == net-[uh]* ]] && ! command -v python3 > /dev/null; then
 			skip "virtio/$n@$e" "python3 (host-side HTTP server and client) not installed"
 			continue
 		fi

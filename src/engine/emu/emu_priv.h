@@ -93,6 +93,7 @@ struct emu_dc_entry {
 	uint64_t b0, b1;	/* the instruction's bytes at decode time, masked by m0/m1 */
 	uint64_t m0, m1;
 	uint32_t key;		/* mode | def_osz << 4 | def_asz << 8 */
+	int32_t tgt;		/* the entry that followed last time other than this + 1, as an offset */
 	struct emu_insn in;
 };
 #define EMU_DC_KEY64	(MODE_LONG64 | 4 << 4 | 8 << 8)
@@ -106,18 +107,25 @@ static inline int emu_dc_valid(const struct emu_dc_entry *d, const uint8_t *p, u
 }
 
 /*
- * emu_fetch_insn's commonest case inline: 64-bit code on the page of the last
- * fetch, whose decode sits in the cache entry after the last one used.
+ * emu_fetch_insn's commonest cases inline: 64-bit code on the page of the last
+ * fetch, whose decode sits in the cache entry after the last one used or in
+ * the one that followed it last time (a taken branch).
  */
 static inline struct emu_insn *emu_fetch_fast(struct emu_cpu *cpu, struct emu_insn *scratch)
 {
 	struct emu_dc_entry *d = cpu->dc_last;
 	uint64_t lin = cpu->st->rip;
 	if (likely(cpu->mode == MODE_LONG64 && d && (lin & ~0xfffULL) == cpu->fc_page &&
-		   cpu->cpl == cpu->fc_cpl && (lin & 0xfff) <= 4096 - 16) &&
-	    likely(emu_dc_valid(d + 1, (const uint8_t *)(cpu->fc_host + (lin & 0xfff)), EMU_DC_KEY64))) {
-		cpu->dc_last = d + 1;
-		return &d[1].in;
+		   cpu->cpl == cpu->fc_cpl && (lin & 0xfff) <= 4096 - 16)) {
+		const uint8_t *p = (const uint8_t *)(cpu->fc_host + (lin & 0xfff));
+		if (likely(emu_dc_valid(d + 1, p, EMU_DC_KEY64))) {
+			cpu->dc_last = d + 1;
+			return &d[1].in;
+		}
+		if (emu_dc_valid(d + d->tgt, p, EMU_DC_KEY64)) {
+			cpu->dc_last = d + d->tgt;
+			return &d[d->tgt].in;
+		}
 	}
 	return emu_fetch_insn(cpu, scratch);
 }
@@ -282,6 +290,19 @@ static inline void mem_write(struct emu_cpu *cpu, int seg, uint64_t off, unsigne
 		}
 	}
 	emu_write(cpu, seg, off, size, v);
+}
+
+/* emu_ptr_rw with mem_write's inline TLB hit (write entries are filled with D set). */
+static inline void *ptr_rw(struct emu_cpu *cpu, int seg, uint64_t off, unsigned size)
+{
+	if (likely(cpu->mode == MODE_LONG64)) {
+		uint64_t lin = off + (seg >= S_FS ? cpu->st->seg[seg].base : 0);
+		const struct emu_tlb_entry *e = &cpu->tlb[TLB_WRITE][(lin >> 12) & (EMU_TLB_SIZE - 1)];
+		if (likely(e->tag == ((lin & ~0xfffULL) | (uint64_t)(cpu->cpl == 3)) &&
+			   (lin & 0xfff) + size <= 4096))
+			return (void *)(uintptr_t)(lin + e->addend);
+	}
+	return emu_ptr_rw(cpu, seg, off, size);
 }
 
 /* The modrm memory operand's offset and the rm operand itself, inline for the hot paths. */

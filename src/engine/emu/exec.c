@@ -89,15 +89,15 @@ static void rmw(struct emu_cpu *cpu, struct emu_insn *in, unsigned size, rmw_fn 
 		return;
 	}
 	off = ea_of(cpu, in);
-	p = emu_ptr_rw(cpu, in->seg, off, size);
+	p = ptr_rw(cpu, in->seg, off, size);
 	if (p) {
-		a = emu_host_load(p, size);
+		a = host_ld(p, size);
 		if (in->lock) {
 			do {
 				r = fn(cpu, op, size, a, b);
 			} while (!emu_cas(p, size, &a, r));
 		} else {
-			emu_host_store(p, size, fn(cpu, op, size, a, b));
+			host_st(p, size, fn(cpu, op, size, a, b));
 		}
 		return;
 	}

@@ -500,6 +500,7 @@ static __attribute__((noinline)) struct dc_entry *dc_fill(struct emu_cpu *cpu, s
 	unsigned len;
 	int r;
 	d->hp = NULL;
+	d->tgt = 0;
 	r = emu_decode(cpu, &d->in, p, 15);
 	if (r == -2)
 		emu_ud(cpu);
@@ -522,13 +523,20 @@ static __attribute__((noinline)) struct dc_entry *dc_fill(struct emu_cpu *cpu, s
 static inline struct emu_insn *fetch_cached(struct emu_cpu *cpu, const uint8_t *p, uint32_t key)
 {
 	struct emu_dcache *dc = cpu->dcache;
-	struct dc_entry *d = cpu->dc_last;
+	struct dc_entry *prev = cpu->dc_last, *d;
 	uintptr_t h;
 	uint32_t *slot;
-	/* dc_last is an arena entry, and e[] has one spare entry after the arena */
-	if (likely(d != NULL) && likely(dc_valid(d + 1, p, key))) {
-		cpu->dc_last = d + 1;
-		return &d[1].in;
+	/* dc_last is an arena entry, e[] has one spare entry after the arena, and
+	 * tgt always names an arena entry (0 after a fill: the entry itself) */
+	if (likely(prev != NULL)) {
+		if (likely(dc_valid(prev + 1, p, key))) {
+			cpu->dc_last = prev + 1;
+			return &prev[1].in;
+		}
+		if (dc_valid(prev + prev->tgt, p, key)) {
+			cpu->dc_last = prev + prev->tgt;
+			return &prev[prev->tgt].in;
+		}
 	}
 	h = (uintptr_t)p;
 	slot = &dc->tab[(h ^ (h >> DC_TAB_BITS) ^ (h >> (2 * DC_TAB_BITS))) & ((1u << DC_TAB_BITS) - 1)];
@@ -541,6 +549,8 @@ static inline struct emu_insn *fetch_cached(struct emu_cpu *cpu, const uint8_t *
 		dc->cursor = i + 1;
 		*slot = i;
 	}
+	if (prev)
+		prev->tgt = (int32_t)(d - prev);
 	cpu->dc_last = d;
 	return &d->in;
 }
