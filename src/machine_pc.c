@@ -184,6 +184,16 @@ static int add_virtio_pci(struct pc_board *pc, struct pc_virtio *v, struct virti
 	return 0;
 }
 
+/* Open a disk image and give it `workers` I/O threads on the event loop (none without a loop). */
+static int board_blk_open(struct pc_board *pc, struct blk **b, const char *path, int ro,
+			  int workers, char *e, size_t elen)
+{
+	int r = blk_open(b, path, ro, e, elen);
+	if (!r && pc->vm->loop && (r = blk_attach(*b, pc->vm->loop, workers)))
+		snprintf(e, elen, "cannot start I/O threads: %s", strerror(-r));
+	return r;
+}
+
 static int add_disks(struct pc_board *pc, char *err, size_t errlen)
 {
 	const struct vm_config *cfg = pc->vm->cfg;
@@ -200,15 +210,11 @@ static int add_disks(struct pc_board *pc, char *err, size_t errlen)
 		v = calloc(1, sizeof(*v));
 		if (!v)
 			return -ENOMEM;
-		r = blk_open(&v->blk, dc->path, dc->readonly, e, sizeof(e));
+		r = board_blk_open(pc, &v->blk, dc->path, dc->readonly, 2, e, sizeof(e));
 		if (r) {
 			snprintf(err, errlen, "--disk '%s': %s", dc->path, e);
-			free(v);
-			return r;
-		}
-		if (pc->vm->loop && (r = blk_attach(v->blk, pc->vm->loop, 2))) {
-			snprintf(err, errlen, "--disk '%s': cannot start I/O threads: %s", dc->path,
-				 strerror(-r));
+			if (!v->blk)
+				free(v);
 			return r;
 		}
 		snprintf(serial, sizeof(serial), "hvm-disk%d", i);
@@ -224,15 +230,6 @@ static int add_disks(struct pc_board *pc, char *err, size_t errlen)
 }
 
 /* Open an IDE image; with a loop its requests run on one worker thread. */
-static int ide_blk_open(struct pc_board *pc, struct blk **b, const char *path, int ro,
-			char *e, size_t elen)
-{
-	int r = blk_open(b, path, ro, e, elen);
-	if (!r && pc->vm->loop && (r = blk_attach(*b, pc->vm->loop, 1)))
-		snprintf(e, elen, "cannot start I/O threads: %s", strerror(-r));
-	return r;
-}
-
 /*
  * PIIX3 IDE at 00:01.1 when an IDE disk or a CD-ROM is configured: if=ide
  * disks take primary master, primary slave, then the free secondary
@@ -264,7 +261,7 @@ static int add_ide(struct pc_board *pc, char *err, size_t errlen)
 	if (r)
 		return r;
 	if (cfg->cdrom) {
-		r = ide_blk_open(pc, &pc->ide_blk[nb], cfg->cdrom, 1, e, sizeof(e));
+		r = board_blk_open(pc, &pc->ide_blk[nb], cfg->cdrom, 1, 1, e, sizeof(e));
 		if (r) {
 			snprintf(err, errlen, "--cdrom '%s': %s", cfg->cdrom, e);
 			return r;
@@ -279,7 +276,7 @@ static int add_ide(struct pc_board *pc, char *err, size_t errlen)
 			continue;
 		if (cfg->cdrom && p == 2)
 			p++;
-		r = ide_blk_open(pc, &pc->ide_blk[nb], dc->path, dc->readonly, e, sizeof(e));
+		r = board_blk_open(pc, &pc->ide_blk[nb], dc->path, dc->readonly, 1, e, sizeof(e));
 		if (r) {
 			snprintf(err, errlen, "--disk '%s': %s", dc->path, e);
 			return r;
@@ -466,11 +463,9 @@ void machine_pc_reset(struct vm *vm)
 {
 	struct pc_board *pc = vm->board;
 	pthread_mutex_lock(&vm->dm_lock);
+	/* The PCI host's reset hook resets every PCI function. */
 	bus_reset(&vm->pio);
 	bus_reset(&vm->mmio);
-	for (int i = 0; pc && i < PCI_MAX_DEVFN; i++)
-		if (pc->pci.dev[i])
-			pci_dev_reset(pc->pci.dev[i]);
 	if (pc)
 		pci_firmware_setup(pc);
 	pthread_mutex_unlock(&vm->dm_lock);

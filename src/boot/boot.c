@@ -154,12 +154,6 @@ int boot_elf_parse(const uint8_t *img, size_t len, int is64, struct boot_seg *se
 	return 0;
 }
 
-/* Zero [gpa, gpa+len), which the caller checked is RAM. */
-static int zero_range(struct guest_mem *m, uint64_t gpa, uint64_t len)
-{
-	return gpa_zero(m, gpa, len);
-}
-
 int boot_elf_load(struct guest_mem *m, const uint8_t *img, const struct boot_seg *segs,
 		  int nsegs, uint64_t limit, uint64_t *lo, uint64_t *hi, char *err, size_t errlen)
 {
@@ -180,7 +174,7 @@ int boot_elf_load(struct guest_mem *m, const uint8_t *img, const struct boot_seg
 	for (int i = 0; i < nsegs; i++) {
 		const struct boot_seg *s = &segs[i];
 		if (gpa_write(m, s->paddr, img + s->off, s->filesz) ||
-		    zero_range(m, s->paddr + s->filesz, s->memsz - s->filesz))
+		    gpa_zero(m, s->paddr + s->filesz, s->memsz - s->filesz))
 			return boot_err(err, errlen, -EFAULT, "kernel: cannot write segment %d", i);
 	}
 	if (lo)
