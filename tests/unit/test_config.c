@@ -109,7 +109,7 @@ TEST(disks)
 		}
 	}
 	/* More disks than the board has room for. */
-	char many[MAX_DISKS + 1][8];
+	char many[MAX_DISKS + 1][16];
 	char *a[3 + 2 * (MAX_DISKS + 1)];
 	int n = 0;
 	a[n++] = "run"; a[n++] = "--kernel"; a[n++] = "k";
