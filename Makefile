@@ -19,7 +19,7 @@ FAKE_OBJS := $(FAKE_SRCS:tests/fake/%.c=$(B)/obj/fake/%.o)
 # Unit tests may use a reference decoder when it is installed.
 TEST_LIBS := $(shell test -e /usr/include/Zydis/Zydis.h && echo -lZydis)
 
-.SECONDARY:
+.SECONDARY: $(FAKE_OBJS)
 .PHONY: all check check-unit check-asan check-slow run deps guest bench clean unit fuzz-cpu
 all: $(B)/hvm
 
