@@ -50,6 +50,19 @@ if [ -f "$HELLO" ]; then
 	expect_err serial-file-dir 2 "--serial file:/nonexistent/x" run --kernel "$HELLO" --serial file:/nonexistent/x
 fi
 
+# Without --no-reboot a guest reset restarts the machine: the guest runs again from its entry.
+RESET=$B/guest-tests/reset.elf
+if [ -f "$RESET" ]; then
+	timeout 3 "$HVM" run --kernel "$RESET" --append kbd >"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+	n=$(grep -c '^reset: now' "$T/out")
+	if [ "$rc" -eq 124 ] && [ "$n" -ge 2 ]; then
+		pass reset-reboots
+	else
+		fail reset-reboots "status $rc with $n boots in 3 s; want a timeout and at least 2 boots"
+	fi
+fi
+
 KUT=../shared/kvm-unit-tests/dummy.flat
 if [ -f "$KUT" ]; then	# linked at 4 MiB: does not fit in 2 MiB of RAM
 	expect_err kernel-outside-ram 2 "outside guest RAM" run --kernel "$KUT" --memory 2M
