@@ -87,11 +87,7 @@ for e in "${ENGINES_ALL[@]}"; do
 		--append "$append hvm.modules=ata_piix,sd_mod,sr_mod,isofs hvm.cmd=$cmd"
 	echo "boot/ide@$e: status $RC after $((SECONDS - t0)) s" >&2
 	out=$(tr -d '\r' < "$base.out")
-	if [ "$RC" -eq 124 ] || [ "$RC" -eq 137 ]; then
-		why="timed out after ${TMO[$e]}s"
-	else
-		why="exit status $RC"
-	fi
+	why=$(why_not)
 	last=$(grep -v '^[[:space:]]*$' <<< "$out" | tail -n1)
 	# check NAME WANT-LINE: pass when the line is there and hvm powered off cleanly.
 	check() {

@@ -45,11 +45,7 @@ boot_test() {
 		echo "boot/$name@$e: status $RC after $((SECONDS - t0)) s" >&2
 		out=$(tr -d '\r' < "$base.out")
 		if ! grep -qxF -- "$want" <<< "$out"; then
-			if [ "$RC" -eq 124 ] || [ "$RC" -eq 137 ]; then
-				why="timed out after ${TMO[$e]}s"
-			else
-				why="exit status $RC"
-			fi
+			why=$(why_not)
 			last=$(grep -v '^[[:space:]]*$' <<< "$out" | tail -n1)
 			fail "$t" "no line '$want'; $why; last line: ${last:-(no output)} (log $base.out)" "$XFAIL"
 		elif [ "$RC" -ne 0 ]; then

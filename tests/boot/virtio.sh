@@ -71,10 +71,6 @@ boot() {
 	LOG=$base.out
 }
 
-why_not() {
-	if [ "$RC" -eq 124 ] || [ "$RC" -eq 137 ]; then echo "timed out"; else echo "exit status $RC"; fi
-}
-
 # The kernel echoes its command line, so every marker the guest prints is
 # built at run time (%4f is "O") and matched as a whole line.
 test_blk_rw() {
@@ -199,7 +195,7 @@ test_net_user() {
 		skip "$t" "$(head -n1 "$base.err")"
 		return
 	fi
-	if [ "$RC" -eq 124 ] || [ "$RC" -eq 137 ]; then why="timed out"; else why="exit status $RC"; fi
+	why=$(why_not)
 	if ! grep -q "^udhcpc: lease of 10.0.2.15 obtained" <<< "$out"; then
 		fail "$t" "no DHCP lease from slirp; $why (log $base.out)" "$XFAIL"
 	elif ! grep -qx "PING-OK" <<< "$out"; then
@@ -303,7 +299,7 @@ test_net_tap() {
 	ip netns del "$ns" 2> /dev/null
 	trap 'rm -rf "$WORK"' EXIT
 	out=$(tr -d '\r' < "$base.out")
-	if [ "$RC" -eq 124 ] || [ "$RC" -eq 137 ]; then why="timed out"; else why="exit status $RC"; fi
+	why=$(why_not)
 	if grep -q "^hvm: " "$base.err" "$base.srv.err" 2> /dev/null && ! grep -qx "TAP-PING-OK" <<< "$out"; then
 		fail "$t" "$(grep -h "^hvm: " "$base.err" "$base.srv.err" | head -n1)" "$XFAIL"
 	elif ! grep -qx "TAP-PING-OK" <<< "$out"; then
@@ -326,7 +322,7 @@ test_rng() {
 	out=$(tr -d '\r' < "$base.out")
 	gz=$(sed -n 's/^RNG=virtio_rng\.0 GZ=\([0-9]*\)$/\1/p' <<< "$out")
 	if [ -z "$gz" ]; then
-		fail "$t" "no line 'RNG=virtio_rng.0 GZ=N'; $( [ "$RC" -eq 124 ] && echo timed out || echo exit status $RC) (log $base.out)" "$XFAIL"
+		fail "$t" "no line 'RNG=virtio_rng.0 GZ=N'; $(why_not) (log $base.out)" "$XFAIL"
 	elif [ "$gz" -lt 4000 ]; then
 		fail "$t" "4096 bytes from /dev/hwrng gzip to $gz: not random" "$XFAIL"
 	elif [ "$RC" -ne 0 ]; then

@@ -84,14 +84,24 @@ probe_engines() {
 }
 
 # run_hvm LOGBASE TIMEOUT ARGS...: run hvm with stdout to LOGBASE.out and
-# stderr to LOGBASE.err; sets RC (124 on timeout).
+# stderr to LOGBASE.err; sets RC (124 on timeout) and RUN_TMO (the limit used).
 run_hvm() {
 	local base=$1 t=$(( $2 * TIMEOUT_SCALE )); shift 2
+	RUN_TMO=$t
 	mkdir -p "$(dirname "$base")"
 	printf '%q ' "$HVM" "$@" > "$base.cmd"
 	echo >> "$base.cmd"
 	timeout -k 5 "$t" "$HVM" "$@" < /dev/null > "$base.out" 2> "$base.err"
 	RC=$?
+}
+
+# why_not: how the last run_hvm ended, for a failure reason.
+why_not() {
+	if [ "$RC" -eq 124 ] || [ "$RC" -eq 137 ]; then
+		echo "timed out after ${RUN_TMO}s"
+	else
+		echo "exit status $RC"
+	fi
 }
 
 # The transcript the checks compare: CRs and "# " info lines removed.
