@@ -23,6 +23,13 @@ static int ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 	return a < b + blen && b < a + alen;
 }
 
+static void map_changed(struct guest_mem *m)
+{
+	__atomic_add_fetch(&m->gen, 1, __ATOMIC_RELEASE);
+	if (m->on_map_change)
+		m->on_map_change(m->on_map_opaque);
+}
+
 int mem_add_region(struct guest_mem *m, uint64_t gpa, uint64_t size, void *host, unsigned flags)
 {
 	int i;
@@ -38,6 +45,60 @@ int mem_add_region(struct guest_mem *m, uint64_t gpa, uint64_t size, void *host,
 		m->r[i] = m->r[i - 1];
 	m->r[i] = (struct mem_region){ .gpa = gpa, .size = size, .host = host, .flags = flags };
 	m->nr++;
+	map_changed(m);
+	return 0;
+}
+
+static int region_at(const struct guest_mem *m, uint64_t gpa)
+{
+	for (int i = 0; i < m->nr; i++)
+		if (m->r[i].gpa == gpa)
+			return i;
+	return -1;
+}
+
+int mem_remove_region(struct guest_mem *m, uint64_t gpa)
+{
+	int i = region_at(m, gpa);
+	if (i < 0)
+		return -ENOENT;
+	memmove(&m->r[i], &m->r[i + 1], (size_t)(m->nr - i - 1) * sizeof(m->r[0]));
+	m->nr--;
+	map_changed(m);
+	return 0;
+}
+
+int mem_move_region(struct guest_mem *m, uint64_t from, uint64_t to)
+{
+	int i = region_at(m, from);
+	struct mem_region r;
+	void (*cb)(void *) = m->on_map_change;
+	int err;
+	if (i < 0)
+		return -ENOENT;
+	if (from == to)
+		return 0;
+	r = m->r[i];
+	/* one notification for the whole move */
+	m->on_map_change = NULL;
+	mem_remove_region(m, from);
+	err = mem_add_region(m, to, r.size, r.host, r.flags);
+	if (err)
+		mem_add_region(m, from, r.size, r.host, r.flags);
+	m->on_map_change = cb;
+	map_changed(m);
+	return err;
+}
+
+int mem_set_flags(struct guest_mem *m, uint64_t gpa, unsigned flags)
+{
+	int i = region_at(m, gpa);
+	if (i < 0)
+		return -ENOENT;
+	if (m->r[i].flags != flags) {
+		m->r[i].flags = flags;
+		map_changed(m);
+	}
 	return 0;
 }
 

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MEM_MAX_REGIONS 8
+#define MEM_MAX_REGIONS 48
 
 enum {
 	MEM_F_READONLY = 1,	/* ROM: guest writes are dropped */
@@ -40,6 +40,17 @@ struct guest_mem {
 	 */
 	void (*on_write)(void *opaque, uint64_t gpa, uint64_t len);
 	void *on_write_opaque;
+	/*
+	 * Called after the map changed (a region added, removed or its flags
+	 * changed: a PCI BAR moved, PAM shadowing reprogrammed), so engines
+	 * drop cached translations (emu's TLBs, KVM's memory slots).  Runs on
+	 * the thread that made the change, with the device-model lock held.
+	 * Other vCPUs may still be running: changes are meant for firmware-time
+	 * reprogramming (BARs, PAM), not for RAM a running guest depends on.
+	 */
+	void (*on_map_change)(void *opaque);
+	void *on_map_opaque;
+	unsigned gen;		/* bumped by every map change */
 };
 
 /* Map `ram_size` bytes of RAM with the PC layout.  Returns 0 or -errno. */
@@ -48,6 +59,13 @@ void mem_destroy(struct guest_mem *m);
 
 /* Add a region backed by caller-owned `host` (ROM or extra RAM). -EEXIST on overlap. */
 int mem_add_region(struct guest_mem *m, uint64_t gpa, uint64_t size, void *host, unsigned flags);
+
+/* Remove the region that starts exactly at gpa.  0 or -ENOENT. */
+int mem_remove_region(struct guest_mem *m, uint64_t gpa);
+/* Move the region that starts at `from` to `to` (same size/host).  0, -ENOENT or -EEXIST. */
+int mem_move_region(struct guest_mem *m, uint64_t from, uint64_t to);
+/* Replace the flags of the region that starts exactly at gpa.  0 or -ENOENT. */
+int mem_set_flags(struct guest_mem *m, uint64_t gpa, unsigned flags);
 
 /* Region containing gpa, or NULL. */
 const struct mem_region *mem_find(const struct guest_mem *m, uint64_t gpa);

@@ -101,6 +101,12 @@ static int inject_pending(struct emu_cpu *cpu)
 static int boundary_events(struct emu_cpu *cpu)
 {
 	struct cpu_state *st = cpu->st;
+	unsigned gen = __atomic_load_n(&cpu->mem->gen, __ATOMIC_ACQUIRE);
+	if (unlikely(gen != cpu->map_gen)) {
+		/* the memory map changed: cached host pointers may be stale */
+		emu_tlb_flush(cpu);
+		cpu->map_gen = gen;
+	}
 	if (cpu->kick)
 		return EMU_STOP_KICK;
 	if (st->nmi_pending && !cpu->nmi_blocked && !st->int_shadow) {

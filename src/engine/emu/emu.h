@@ -173,6 +173,7 @@ struct emu_cpu {
 	uint64_t icount;	/* instructions retired */
 	volatile int kick;	/* set by another thread: return from emu_run() soon */
 	volatile int irq_hint;	/* an interrupt may be pending: poll the controller */
+	unsigned map_gen;	/* mem->gen the TLBs were filled under */
 
 	/* Test mode: exceptions/port I/O stop emu_run instead of being delivered/dispatched. */
 	int test_mode;

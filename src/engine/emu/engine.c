@@ -55,6 +55,17 @@ static struct emu_vcpu *vcpu_of(struct emu_vm *ew, int cpu)
 	return ew->vm->vcpu[cpu]->eng;
 }
 
+/* The guest memory map changed (BAR moved, PAM): every vCPU drops its TLB at its next boundary. */
+static void map_changed(void *opaque)
+{
+	struct emu_vm *ew = opaque;
+	for (int i = 0; i < ew->vm->nr_vcpus; i++) {
+		struct emu_vcpu *ev = vcpu_of(ew, i);
+		if (ev)
+			ev->cpu.irq_hint = 1;	/* enter boundary_events, which sees the new gen */
+	}
+}
+
 /* ---- pc_irq host callbacks (dm_lock held) ---- */
 
 static void host_kick(void *opaque, int cpu)
@@ -288,6 +299,8 @@ static int emu_vm_init(struct vm *vm)
 		return -ENOMEM;
 	ew->vm = vm;
 	vm->eng = ew;
+	vm->mem.on_map_change = map_changed;
+	vm->mem.on_map_opaque = ew;
 	/* x2APIC mode is there exactly when the CPUID profile advertises it */
 	cpuid_lookup(&vm->cpuid, 0, 1, 0, leaf1);
 	ew->irq = pc_irq_new_flags(nr, vm->clock, EMU_TSC_HZ,
@@ -490,6 +503,7 @@ static void emu_vm_destroy(struct vm *vm)
 	if (ew->irq)
 		pc_irq_free(ew->irq);
 	free(ew);
+	vm->mem.on_map_change = NULL;
 	vm->eng = NULL;
 }
 

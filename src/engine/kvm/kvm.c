@@ -83,42 +83,82 @@ static int get_msr_list(struct kvm_vm *k)
 	return r < 0 ? r : 0;
 }
 
+static int set_slot(struct kvm_vm *k, int id, const struct mem_region *m)
+{
+	struct kvm_userspace_memory_region slot = {
+		.slot = (uint32_t)id,
+		.guest_phys_addr = m->gpa,
+		.memory_size = m->size,
+		.userspace_addr = (uintptr_t)m->host,
+	};
+	int r;
+	if (m->size && (m->flags & MEM_F_READONLY)) {
+		if (k->have_readonly_mem)
+			slot.flags |= KVM_MEM_READONLY;
+		else
+			pr_warn("kvm: no KVM_CAP_READONLY_MEM: ROM at %#llx is writable",
+				(unsigned long long)m->gpa);
+	}
+	r = kioctl(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot);
+	if (r < 0)
+		pr_err("kvm: KVM_SET_USER_MEMORY_REGION %#llx+%#llx: %s",
+		       (unsigned long long)m->gpa, (unsigned long long)m->size, strerror(-r));
+	return r;
+}
+
+static int same_region(const struct mem_region *a, const struct mem_region *b)
+{
+	return a->gpa == b->gpa && a->size == b->size && a->host == b->host &&
+	       a->flags == b->flags;
+}
+
+/*
+ * Bring KVM's slots in line with vm->mem: slots whose region is gone or
+ * changed are deleted first (KVM refuses overlapping slots), then new
+ * regions take free slot numbers.
+ */
 int kvm_update_slots(struct vm *vm)
 {
 	struct kvm_vm *k = vm->eng;
 	long page = sysconf(_SC_PAGESIZE);
+	int i, j, r;
 
 	if (!k)
 		return -EINVAL;
-	while (k->nr_slots < vm->mem.nr) {
-		const struct mem_region *m = &vm->mem.r[k->nr_slots];
-		struct kvm_userspace_memory_region slot = {
-			.slot = (uint32_t)k->nr_slots,
-			.guest_phys_addr = m->gpa,
-			.memory_size = m->size,
-			.userspace_addr = (uintptr_t)m->host,
-		};
-		int r;
+	for (i = 0; i < MEM_MAX_REGIONS; i++) {
+		int keep = 0;
+		if (!k->slot[i].size)
+			continue;
+		for (j = 0; j < vm->mem.nr && !keep; j++)
+			keep = same_region(&k->slot[i], &vm->mem.r[j]);
+		if (!keep) {
+			struct mem_region gone = k->slot[i];
+			gone.size = 0;
+			if ((r = set_slot(k, i, &gone)) < 0)
+				return r;
+			k->slot[i].size = 0;
+		}
+	}
+	for (j = 0; j < vm->mem.nr; j++) {
+		const struct mem_region *m = &vm->mem.r[j];
+		int have = 0, free_id = -1;
+		for (i = 0; i < MEM_MAX_REGIONS && !have; i++) {
+			have = k->slot[i].size && same_region(&k->slot[i], m);
+			if (!k->slot[i].size && free_id < 0)
+				free_id = i;
+		}
+		if (have)
+			continue;
 		if ((m->gpa | m->size | (uintptr_t)m->host) & (uint64_t)(page - 1)) {
 			pr_err("kvm: memory region %#llx+%#llx is not page aligned",
 			       (unsigned long long)m->gpa, (unsigned long long)m->size);
 			return -EINVAL;
 		}
-		if (m->flags & MEM_F_READONLY) {
-			if (k->have_readonly_mem)
-				slot.flags |= KVM_MEM_READONLY;
-			else
-				pr_warn("kvm: no KVM_CAP_READONLY_MEM: ROM at %#llx is writable",
-					(unsigned long long)m->gpa);
-		}
-		r = kioctl(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot);
-		if (r < 0) {
-			pr_err("kvm: KVM_SET_USER_MEMORY_REGION %#llx+%#llx: %s",
-			       (unsigned long long)m->gpa, (unsigned long long)m->size,
-			       strerror(-r));
+		if (free_id < 0)
+			return -ENOSPC;
+		if ((r = set_slot(k, free_id, m)) < 0)
 			return r;
-		}
-		k->nr_slots++;
+		k->slot[free_id] = *m;
 	}
 	return 0;
 }
@@ -133,6 +173,14 @@ static void kvm_vm_free(struct kvm_vm *k)
 		close(k->sys_fd);
 	free(k->supported);
 	free(k);
+}
+
+/* The guest memory map changed (a BAR moved, PAM shadowing): resync KVM's slots. */
+static void kvm_map_changed(void *opaque)
+{
+	struct vm *vm = opaque;
+	if (vm->eng && kvm_update_slots(vm) < 0)
+		pr_err("kvm: memory map change not applied");
 }
 
 static int kvm_vm_init(struct vm *vm)
@@ -195,6 +243,8 @@ static int kvm_vm_init(struct vm *vm)
 		goto fail;
 	}
 	vm->eng = k;
+	vm->mem.on_map_change = kvm_map_changed;
+	vm->mem.on_map_opaque = vm;
 	if ((r = kvm_update_slots(vm)) < 0) {
 		vm->eng = NULL;
 		goto fail;
@@ -237,6 +287,7 @@ static void kvm_msi(struct vm *vm, uint64_t addr, uint32_t data)
 static void kvm_vm_destroy(struct vm *vm)
 {
 	kvm_vm_free(vm->eng);
+	vm->mem.on_map_change = NULL;
 	vm->eng = NULL;
 }
 

@@ -14,6 +14,7 @@
 
 #include "core/cpu_state.h"
 #include "core/cpuid.h"
+#include "core/mem.h"
 #include "core/exit.h"
 #include "core/vmctl.h"
 #include "engine/kvm/kvm.h"
@@ -28,7 +29,7 @@ struct kvm_vm {
 	int sys_fd, vm_fd;
 	long run_size;			/* KVM_GET_VCPU_MMAP_SIZE */
 	int have_readonly_mem, have_tsc_deadline, have_vcpu_events, have_debugregs;
-	int nr_slots;			/* vm->mem regions already given to KVM */
+	struct mem_region slot[MEM_MAX_REGIONS];	/* what each KVM slot maps; size 0: free */
 	struct kvm_cpuid_entry2 *supported;	/* KVM_GET_SUPPORTED_CPUID */
 	int nr_supported;
 	uint32_t msrs[KVM_MAX_MSRS];	/* MSRs we move between KVM and cpu_state */
