@@ -44,7 +44,19 @@ struct kvm_vcpu {
 	volatile int thread_known;	/* tid is valid: kick may signal it */
 	pthread_t tid;
 	unsigned bad_msr_log;		/* rate limit for MSRs KVM refuses */
+	struct kvm_fallback *fallback;	/* emu core for instructions KVM can't emulate */
+	unsigned long fallbacks;	/* instructions it ran */
 };
+
+/* ---- kvm_fallback.c ------------------------------------------------------- */
+
+struct kvm_fallback;
+/*
+ * Run the one instruction at v->st's RIP with hvm's own x86 core (v->st
+ * must hold KVM's state).  0, or -errno with the reason in why.
+ */
+int kvm_fallback_step(struct vcpu *v, char *why, size_t len);
+void kvm_fallback_free(struct kvm_vcpu *kv);
 
 /* ---- kvm_probe.c ---------------------------------------------------------- */
 

@@ -217,6 +217,7 @@ static int set_cpuid(struct vcpu *v, struct kvm_vcpu *kv)
 
 static void vcpu_free(struct kvm_vcpu *kv)
 {
+	kvm_fallback_free(kv);
 	if (kv->run && kv->run != MAP_FAILED)
 		munmap(kv->run, (size_t)kv->run_size);
 	if (kv->fd >= 0)
@@ -276,6 +277,33 @@ static void sink_request(void *opaque, enum vm_request req, const char *reason)
 	vm_request(opaque, req, 0, reason);
 }
 
+/*
+ * KVM could not emulate an instruction: run it with hvm's own core.
+ * 0: done, KVM goes on; 1: it can't be done here (the exit stands, with the
+ * reason logged); <0: KVM refused the state back.
+ */
+static int emulate_one(struct vcpu *v)
+{
+	struct kvm_vcpu *kv = v->eng;
+	char why[160] = "";
+	int r;
+
+	if (kvm_sync_state(v) < 0)
+		return 1;
+	if (kvm_fallback_step(v, why, sizeof(why)) < 0) {
+		pr_err("kvm: vCPU %d: emulating the instruction at %#llx in hvm failed: %s",
+		       v->id, (unsigned long long)v->st.rip, why);
+		v->st_dirty = 0;
+		return 1;
+	}
+	if (kv->fallbacks++ == 0)
+		pr_info("kvm: vCPU %d: KVM cannot emulate an instruction at %#llx; hvm's x86 core runs such instructions",
+			v->id, (unsigned long long)v->st.rip);
+	if ((r = load_state(v)) < 0)
+		return r;
+	return 0;
+}
+
 int kvm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 {
 	struct kvm_vcpu *kv = v->eng;
@@ -313,6 +341,13 @@ int kvm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 		}
 		if (kvm_exit_translate(kv->run, (size_t)kv->run_size, &sink, e))
 			continue;
+		if (e->reason == EXIT_INTERNAL_ERROR &&
+		    kv->run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION &&
+		    (r = emulate_one(v)) <= 0) {
+			if (r < 0)
+				return r;
+			continue;
+		}
 		if (e->reason == EXIT_INTERNAL_ERROR || e->reason == EXIT_FAIL_ENTRY ||
 		    e->reason == EXIT_SHUTDOWN)
 			kvm_sync_state(v);	/* registers for the dump */
