@@ -34,7 +34,7 @@ smptest          smptest       kvm,emu   2     60
 setjmp           setjmp        kvm,emu   1     60
 vmexit_cpuid     vmexit        kvm       1     60       cpuid
 vmexit_ipi       vmexit        kvm       2     60       ipi
-realmode         realmode      emu       1     60
+realmode         realmode      kvm,emu       1     60
 emulator         emulator      emu       1     120
 memory           memory        emu       1     60
 tsc              tsc           emu       1     60
