@@ -8,6 +8,11 @@ CFLAGS  := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -Wmissing-prototypes \
            -Wno-unused-parameter -Isrc -MMD -MP -pthread $(SAN) $(EXTRA_CFLAGS)
 LDFLAGS := -pthread $(SAN)
 LIBS    := -lrt
+# libpng for --screendump FILE.png (Debian: libpng-dev).
+PNG_CFLAGS := $(shell pkg-config --cflags libpng 2>/dev/null)
+PNG_LIBS   := $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng)
+CFLAGS  += $(PNG_CFLAGS)
+LIBS    += $(PNG_LIBS)
 B       ?= build
 
 SRCS      := $(shell find src -name '*.c' ! -path src/main.c | sort)

@@ -6,13 +6,30 @@
 #   $B/guest/version             the kernel release (uname -r)
 # Downloads happen once (debs are kept in $B/guest/debs); later runs only
 # rebuild the initramfs when guest/ or this script changed.  No root needed.
+# FLAVOUR=generic builds the same from Debian's generic kernel (linux-image-amd64,
+# where nearly every driver is a module) under $B/guest-generic instead, with
+# the modules for the legacy devices: IDE, CD-ROM, ext4, e1000.
 # Exit status 0 on success; otherwise one line on stderr saying what to do.
 set -eu
 cd "$(dirname "$0")/.." || exit 2
 B=${B:-build}
-D=$B/guest
+case ${FLAVOUR:-cloud} in
+cloud)
+	D=$B/guest
+	KMETA=linux-image-cloud-amd64
+	MODULES="virtio_pci virtio_blk virtio_net ata_piix sd_mod sr_mod isofs virtio_rng"
+	;;
+generic)
+	D=$B/guest-generic
+	KMETA=linux-image-amd64
+	MODULES="ata_piix sd_mod sr_mod isofs crc32c_generic ext4 e1000 virtio_pci virtio_blk virtio_net"
+	;;
+*)
+	echo "make-guest: FLAVOUR must be cloud or generic" >&2
+	exit 1
+	;;
+esac
 DEBS=$D/debs
-MODULES="virtio_pci virtio_blk virtio_net ata_piix sd_mod sr_mod isofs virtio_rng"
 APPEND="console=ttyS0 earlyprintk=ttyS0 panic=-1 no_timer_check i8042.noaux mitigations=off"
 
 die() { echo "make-guest: $*" >&2; exit 1; }
@@ -30,12 +47,12 @@ fetch() {	# package: apt-get download into $DEBS unless a deb is already there
 		die "apt-get download $pkg failed; run 'apt-get update' (as root) and retry"
 	fi
 }
-fetch linux-image-cloud-amd64
+fetch $KMETA
 fetch busybox-static
-meta=$(ls "$DEBS"/linux-image-cloud-amd64_*.deb | sort -V | tail -n1)
+meta=$(ls "$DEBS/${KMETA}"_*.deb | sort -V | tail -n1)
 # The metapackage depends on the real versioned kernel package.
 kpkg=$(dpkg-deb -f "$meta" Depends | tr ',|' '\n\n' | sed 's/[ (].*//; s/^ *//' |
-	grep -m1 -E '^linux-image-[0-9].*-cloud-amd64$') ||
+	grep -m1 -E "^linux-image-[0-9].*${KMETA#linux-image}\$") ||
 	die "cannot find the versioned kernel package in $meta's Depends"
 fetch "$kpkg"
 kdeb=$(ls "$DEBS/${kpkg}"_*.deb | sort -V | tail -n1)

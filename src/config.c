@@ -5,6 +5,8 @@
 #include "config.h"
 #include "host/net_slirp.h"
 #include "host/net_tap.h"
+#include "host/screendump.h"
+#include "host/vnc.h"
 #include "layout.h"
 
 #include <ctype.h>
@@ -15,8 +17,14 @@
 #include <string.h>
 
 static const char run_usage[] =
-	"usage: hvm run --kernel FILE [options]\n"
+	"usage: hvm run [--kernel FILE | --bios FILE] [options]\n"
 	"  --kernel FILE        multiboot v1 ELF32, Linux bzImage or ELF vmlinux (detected by content)\n"
+	"  --bios FILE          boot through this BIOS image (default without --kernel:\n"
+	"                       " BIOS_DEFAULT_PATH ", Debian's SeaBIOS)\n"
+	"  --boot c|d           BIOS boot order: disk (c) or CD-ROM (d) first (default c;\n"
+	"                       d when only --cdrom is given)\n"
+	"  --debugcon MODE      QEMU debug port 0x402 (SeaBIOS log): stdio, file:PATH or none\n"
+	"                       (default none)\n"
 	"  --initrd FILE        initial ramdisk (Linux) or module 0 (multiboot)\n"
 	"  --append STRING      kernel command line\n"
 	"  --memory SIZE        guest RAM, with K/M/G suffix (default 256M)\n"
@@ -29,11 +37,17 @@ static const char run_usage[] =
 	"  --disk FILE[,format=raw][,readonly=on][,if=virtio|ide]\n"
 	"                       a raw disk image (repeatable; virtio-blk unless if=ide)\n"
 	"  --rng                a virtio-rng device fed by the host's getrandom()\n"
-	"  --net user[,hostfwd=tcp:HOSTPORT-:GUESTPORT...]\n"
-	"                       a virtio-net NIC on libslirp user networking (repeatable)\n"
-	"  --net tap:IFNAME     a virtio-net NIC on an existing tap device (repeatable)\n"
+	"  --net user[,hostfwd=tcp:HOSTPORT-:GUESTPORT...][,model=virtio|e1000]\n"
+	"                       a NIC on libslirp user networking (repeatable; virtio-net\n"
+	"                       unless model=e1000, an Intel 82540EM)\n"
+	"  --net tap:IFNAME[,model=virtio|e1000]  a NIC on an existing tap device (repeatable)\n"
 	"  --mac XX:XX:XX:XX:XX:XX  MAC address of the NIC of the previous --net\n"
 	"  --cdrom FILE         an ISO image on the ATAPI CD-ROM (secondary IDE master)\n"
+	"  --vga std|none       the PCI VGA card with Bochs VBE (default std) or none\n"
+	"  --display none       no display window (default)\n"
+	"  --screendump FILE    at exit, write the screen to FILE.png, or its text to FILE.txt\n"
+	"  --vnc :N|HOST:N|unix:PATH  a VNC server for the screen, keyboard and mouse on TCP port\n"
+	"                       5900+N (127.0.0.1 unless HOST is given) or a unix socket\n"
 	"  -v, --verbose        more log lines (repeat for more)\n"
 	"  -h, --help           this text\n"
 	"Console keys on a terminal: Ctrl-A x quits, Ctrl-A h lists the keys.\n";
@@ -72,9 +86,39 @@ static int bad(const char *opt, const char *val, const char *why)
 	return 2;
 }
 
-static int parse_net(struct vm_config *c, const char *arg)
+/* Take every ",model=virtio|e1000" out of a --net spec, in place.  0 or -1 with why. */
+static int take_model(char *arg, enum nic_model *model, char *why, size_t n)
+{
+	char *p = arg;
+
+	*model = NIC_VIRTIO;
+	while ((p = strchr(p, ','))) {
+		char *v = p + 7;
+		size_t len;
+		if (strncmp(p + 1, "model=", 6)) {
+			p++;
+			continue;
+		}
+		len = strcspn(v, ",");
+		if (len == 6 && !strncmp(v, "virtio", 6))
+			*model = NIC_VIRTIO;
+		else if (len == 5 && !strncmp(v, "e1000", 5))
+			*model = NIC_E1000;
+		else {
+			snprintf(why, n, "unknown NIC model '%.*s' (virtio or e1000)", (int)len, v);
+			return -1;
+		}
+		memmove(p, v + len, strlen(v + len) + 1);
+	}
+	return 0;
+}
+
+static int parse_net(struct vm_config *c, char *arg)
 {
 	char why[160];
+	enum nic_model model;
+	if (take_model(arg, &model, why, sizeof(why)))
+		return bad("--net", arg, why);
 	if (c->nr_nics >= MAX_NICS) {
 		snprintf(why, sizeof(why), "at most %d NICs", MAX_NICS);
 		return bad("--net", arg, why);
@@ -86,6 +130,7 @@ static int parse_net(struct vm_config *c, const char *arg)
 		return bad("--net", arg, why);
 	c->nics[c->nr_nics].spec = arg;
 	c->nics[c->nr_nics].mac = NULL;
+	c->nics[c->nr_nics].model = model;
 	c->nr_nics++;
 	return 0;
 }
@@ -151,7 +196,8 @@ static int parse_disk(struct vm_config *c, char *arg)
 int config_parse_run(struct vm_config *c, int argc, char **argv)
 {
 	enum { O_KERNEL = 256, O_INITRD, O_APPEND, O_MEMORY, O_CPUS, O_ENGINE, O_SERIAL,
-	       O_NOREBOOT, O_TESTDEV, O_DISK, O_RNG, O_CDROM, O_NET, O_MAC };
+	       O_NOREBOOT, O_TESTDEV, O_DISK, O_RNG, O_CDROM, O_NET, O_MAC, O_BIOS, O_BOOT,
+	       O_DEBUGCON, O_VGA, O_DISPLAY, O_SCREENDUMP, O_VNC };
 	static const struct option opts[] = {
 		{ "kernel", required_argument, NULL, O_KERNEL },
 		{ "initrd", required_argument, NULL, O_INITRD },
@@ -167,6 +213,13 @@ int config_parse_run(struct vm_config *c, int argc, char **argv)
 		{ "net", required_argument, NULL, O_NET },
 		{ "mac", required_argument, NULL, O_MAC },
 		{ "cdrom", required_argument, NULL, O_CDROM },
+		{ "bios", required_argument, NULL, O_BIOS },
+		{ "boot", required_argument, NULL, O_BOOT },
+		{ "debugcon", required_argument, NULL, O_DEBUGCON },
+		{ "vga", required_argument, NULL, O_VGA },
+		{ "display", required_argument, NULL, O_DISPLAY },
+		{ "screendump", required_argument, NULL, O_SCREENDUMP },
+		{ "vnc", required_argument, NULL, O_VNC },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -179,6 +232,7 @@ int config_parse_run(struct vm_config *c, int argc, char **argv)
 	c->nr_cpus = 1;
 	c->engine = ENGINE_AUTO;
 	c->serial = SERIAL_STDIO;
+	c->debugcon = SERIAL_NONE;
 
 	optind = 1;
 	opterr = 0;
@@ -249,6 +303,52 @@ int config_parse_run(struct vm_config *c, int argc, char **argv)
 				return bad("--cdrom", optarg, "needs a file name");
 			c->cdrom = optarg;
 			break;
+		case O_BIOS:
+			if (!*optarg)
+				return bad("--bios", optarg, "needs a file name");
+			c->bios = optarg;
+			break;
+		case O_BOOT:
+			if (strcmp(optarg, "c") && strcmp(optarg, "d"))
+				return bad("--boot", optarg, "must be c (disk first) or d (CD-ROM first)");
+			c->boot = optarg[0];
+			break;
+		case O_DEBUGCON:
+			if (!strcmp(optarg, "stdio")) {
+				c->debugcon = SERIAL_STDIO;
+			} else if (!strcmp(optarg, "none")) {
+				c->debugcon = SERIAL_NONE;
+			} else if (!strncmp(optarg, "file:", 5) && optarg[5]) {
+				c->debugcon = SERIAL_FILE;
+				c->debugcon_path = optarg + 5;
+			} else {
+				return bad("--debugcon", optarg, "must be stdio, file:PATH or none");
+			}
+			break;
+		case O_VGA:
+			if (!strcmp(optarg, "none"))
+				c->no_vga = 1;
+			else if (!strcmp(optarg, "std"))
+				c->no_vga = 0;
+			else
+				return bad("--vga", optarg, "must be std or none");
+			break;
+		case O_DISPLAY:
+			if (strcmp(optarg, "none"))
+				return bad("--display", optarg, "must be none");
+			break;
+		case O_SCREENDUMP:
+			if (!screendump_kind_ok(optarg))
+				return bad("--screendump", optarg, "must end in .png or .txt");
+			c->screendump = optarg;
+			break;
+		case O_VNC: {
+			char why[160];
+			if (vnc_check_spec(optarg, why, sizeof(why)))
+				return bad("--vnc", optarg, why);
+			c->vnc = optarg;
+			break;
+		}
 		case 'v': c->verbose++; break;
 		case 'h':
 			fputs(run_usage, stdout);
@@ -266,9 +366,31 @@ int config_parse_run(struct vm_config *c, int argc, char **argv)
 		fprintf(stderr, "hvm: unexpected argument '%s' (see hvm run --help)\n", argv[optind]);
 		return 2;
 	}
-	if (!c->kernel) {
-		fprintf(stderr, "hvm: --kernel is required (see hvm run --help)\n");
+	/* --kernel loads the guest directly; without it a BIOS boots from the disks. */
+	if (c->kernel && c->bios) {
+		fprintf(stderr, "hvm: --kernel and --bios exclude each other (a BIOS boots from "
+			"--disk/--cdrom)\n");
 		return 2;
 	}
+	if (c->kernel && c->boot) {
+		fprintf(stderr, "hvm: --boot needs firmware boot (leave out --kernel)\n");
+		return 2;
+	}
+	if (!c->kernel && (c->initrd || *c->append)) {
+		fprintf(stderr, "hvm: --%s needs --kernel\n", c->initrd ? "initrd" : "append");
+		return 2;
+	}
+	if (c->vnc && c->no_vga) {
+		fprintf(stderr, "hvm: --vnc needs the VGA card (leave out --vga none)\n");
+		return 2;
+	}
+	if (c->screendump && c->no_vga) {
+		fprintf(stderr, "hvm: --screendump needs the VGA card (leave out --vga none)\n");
+		return 2;
+	}
+	if (!c->kernel && !c->bios)
+		c->bios = BIOS_DEFAULT_PATH;
+	if (!c->kernel && !c->boot)
+		c->boot = c->cdrom && !c->nr_disks ? 'd' : 'c';
 	return 0;
 }

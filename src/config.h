@@ -12,6 +12,7 @@ enum serial_mode { SERIAL_STDIO, SERIAL_FILE, SERIAL_NONE };
 enum disk_if { DISK_IF_VIRTIO, DISK_IF_IDE };
 
 #define MAX_DISKS 8
+#define BIOS_DEFAULT_PATH "/usr/share/seabios/bios.bin"
 #define MAX_NICS 4
 
 struct disk_config {
@@ -20,9 +21,12 @@ struct disk_config {
 	int readonly;			/* readonly=on */
 };
 
+enum nic_model { NIC_VIRTIO, NIC_E1000 };
+
 struct net_config {
-	const char *spec;		/* the --net argument as given: "user[,hostfwd=...]", "tap:IF" */
+	const char *spec;		/* the --net argument without model=: "user[,hostfwd=...]", "tap:IF" */
 	const char *mac;		/* --mac for this NIC (NULL: stable default) */
+	enum nic_model model;		/* ,model=virtio|e1000 (default virtio) */
 };
 
 struct vm_config {
@@ -45,6 +49,17 @@ struct vm_config {
 	struct net_config nics[MAX_NICS];
 	int nr_nics;
 	int virtio_rng;			/* --rng: add a virtio-rng device */
+
+	/* Firmware boot (no --kernel): SeaBIOS-style BIOS image. */
+	const char *bios;		/* --bios FILE (default BIOS_DEFAULT_PATH without --kernel) */
+	char boot;			/* --boot c (disk first) or d (CD-ROM first) */
+	enum serial_mode debugcon;	/* --debugcon: QEMU debug port 0x402 (default none) */
+	const char *debugcon_path;	/* SERIAL_FILE */
+
+	/* Display (issue 6). */
+	int no_vga;			/* --vga none: no VGA card */
+	const char *screendump;		/* --screendump FILE.png|FILE.txt: the screen at exit */
+	const char *vnc;		/* --vnc :N | HOST:N | unix:PATH */
 };
 
 /*

@@ -47,7 +47,9 @@
 #define PORT_DEBUG_EXIT		0xF4
 #define PORT_COM1		0x3F8
 #define PORT_ELCR		0x4D0
+#define PORT_DEBUGCON		0x402	/* QEMU isa-debugcon (SeaBIOS log) */
 #define PORT_FW_CFG		0x510
+#define PORT_FW_CFG_DMA		0x514	/* 0x514-0x51b, big-endian 64-bit address */
 #define PORT_ACPI_PM_BASE	0x600	/* PM1a_EVT 0x600, PM1a_CNT 0x604, PM_TMR 0x608 */
 #define PORT_ACPI_PM1A_EVT	0x600
 #define PORT_ACPI_PM1A_CNT	0x604

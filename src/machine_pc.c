@@ -5,12 +5,16 @@
  * user-space models under emu); devices here only drive vm->gsi[] lines.
  */
 #include "machine_pc.h"
+#include "boot/acpi.h"
 #include "config.h"
 #include "core/log.h"
 #include "dev/acpi_pm.h"
 #include "dev/debug_exit.h"
+#include "dev/e1000.h"
+#include "dev/debugcon.h"
 #include "dev/fw_cfg.h"
 #include "dev/i8042.h"
+#include "dev/pam.h"
 #include "dev/pci.h"
 #include "dev/piix.h"
 #include "dev/piix_ide.h"
@@ -18,6 +22,7 @@
 #include "dev/rtc_cmos.h"
 #include "dev/serial16550.h"
 #include "dev/testdev.h"
+#include "dev/vga.h"
 #include "dev/virtio_blk.h"
 #include "dev/virtio_pci.h"
 #include "dev/virtio_net.h"
@@ -28,6 +33,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +44,7 @@ struct pc_virtio {
 	struct blk *blk;
 	struct virtio_rng *rng_dev;
 	struct virtio_net *net_dev;
+	struct e1000 *e1000;		/* an e1000 NIC instead of a virtio device (vp unused) */
 	struct net_slirp *slirp;
 	struct net_tap *tap;
 };
@@ -70,6 +77,14 @@ struct pc_board {
 	struct fw_cfg *fw;
 	struct acpi_pm *pm;
 	struct testdev *td;
+	struct vga *vga;		/* 00:02.0 unless --vga none */
+	struct display_src display;	/* what front ends see of the VGA card and i8042 */
+	struct display_src vga_src;	/* the VGA card's half, which display forwards to */
+
+	/* Firmware boot (machine_pc_load_bios): shadow RAM and boot device paths. */
+	struct pam pam;
+	char disk_path[MAX_DISKS][48];	/* OpenFirmware path of cfg->disks[i] */
+	char cdrom_path[48];
 };
 
 static int map(struct bus *b, uint64_t base, uint64_t len, const struct io_ops *ops, void *o,
@@ -135,7 +150,8 @@ static void pci_firmware_setup(struct pc_board *pc)
 	for (unsigned n = 0; n < 4; n++)
 		pc->piix.isa.cfg[PIIX3_PIRQRC + n] = pirq_default_irq[n];
 	for (int i = 0; i < pc->nr_pcidev; i++) {
-		struct pci_dev *d = &pc->pcidev[i]->vp.pci;
+		struct pci_dev *d = pc->pcidev[i]->e1000 ? e1000_pci(pc->pcidev[i]->e1000) :
+							   &pc->pcidev[i]->vp.pci;
 		unsigned pin = d->cfg[PCI_INTERRUPT_PIN];
 		if (pin)
 			d->cfg[PCI_INTERRUPT_LINE] =
@@ -225,6 +241,9 @@ static int add_disks(struct pc_board *pc, char *err, size_t errlen)
 		r = add_virtio_pci(pc, v, virtio_blk_dev(v->blk_dev), "virtio-blk", 0x018000, err, errlen);
 		if (r)
 			return r;
+		/* As QEMU names it in "bootorder"; SeaBIOS matches the PCI slot. */
+		snprintf(pc->disk_path[i], sizeof(pc->disk_path[i]), "/pci@i0cf8/scsi@%x/disk@0,0",
+			 (unsigned)v->vp.pci.devfn >> 3);
 	}
 	return 0;
 }
@@ -269,6 +288,7 @@ static int add_ide(struct pc_board *pc, char *err, size_t errlen)
 		r = ide_attach(&pc->ide->ch[1], 0, pc->ide_blk[nb++], 1, "hvm-cdrom0");
 		if (r)
 			return r;
+		snprintf(pc->cdrom_path, sizeof(pc->cdrom_path), "/pci@i0cf8/ide@1,1/drive@1/disk@0");
 	}
 	for (int i = 0, p = 0; i < cfg->nr_disks; i++) {
 		const struct disk_config *dc = &cfg->disks[i];
@@ -285,6 +305,8 @@ static int add_ide(struct pc_board *pc, char *err, size_t errlen)
 		r = ide_attach(&pc->ide->ch[pos[p][0]], pos[p][1], pc->ide_blk[nb++], 0, serial);
 		if (r)
 			return r;
+		snprintf(pc->disk_path[i], sizeof(pc->disk_path[i]), "/pci@i0cf8/ide@1,1/drive@%d/disk@%d",
+			 pos[p][0], pos[p][1]);
 		p++;
 	}
 	return 0;
@@ -295,6 +317,32 @@ static void slirp_to_guest(void *opaque, const void *frame, size_t len)
 	struct pc_virtio *v = opaque;
 	if (v->net_dev)
 		virtio_net_receive(v->net_dev, frame, len);
+	else if (v->e1000)
+		e1000_receive(v->e1000, frame, len);
+}
+
+/* An Intel 82540EM in the next free slot, its INTA# routed like a virtio device's. */
+static int add_e1000(struct pc_board *pc, struct pc_virtio *v, const uint8_t mac[6],
+		     e1000_tx_fn tx, void *tx_opaque, char *err, size_t errlen)
+{
+	struct vm *vm = pc->vm;
+	int slot = free_slot(pc), r;
+
+	if (slot < 0 || pc->nr_pcidev >= PC_MAX_PCI_DEVS) {
+		snprintf(err, errlen, "board: no free PCI slot for e1000");
+		return -ENOSPC;
+	}
+	v->e1000 = e1000_new(&vm->mem, mac, tx, tx_opaque, &vm->mmio, &vm->pio, vm->clock);
+	if (!v->e1000)
+		return -ENOMEM;
+	r = pci_bus_add(&pc->pci, e1000_pci(v->e1000), (unsigned)slot, 0);
+	if (r) {
+		snprintf(err, errlen, "board: e1000: %s", strerror(-r));
+		return r;
+	}
+	e1000_set_intx(v->e1000, &(struct irq_line){ pci_intx_set, pc, (unsigned)slot & 3 });
+	pc->pcidev[pc->nr_pcidev++] = v;
+	return 0;
 }
 
 static int add_nics(struct pc_board *pc, char *err, size_t errlen)
@@ -332,13 +380,16 @@ static int add_nics(struct pc_board *pc, char *err, size_t errlen)
 			free(v);
 			return r == -ENOTSUP ? -EINVAL : r;
 		}
-		if (v->tap)
-			v->net_dev = virtio_net_new(&pc->vm->mem, mac, net_tap_input, v->tap);
+		if (nc->model == NIC_E1000)
+			r = add_e1000(pc, v, mac, v->tap ? net_tap_input : net_slirp_input,
+				      v->tap ? (void *)v->tap : (void *)v->slirp, err, errlen);
+		else if (!(v->net_dev = virtio_net_new(&pc->vm->mem, mac,
+						      v->tap ? net_tap_input : net_slirp_input,
+						      v->tap ? (void *)v->tap : (void *)v->slirp)))
+			r = -ENOMEM;
 		else
-			v->net_dev = virtio_net_new(&pc->vm->mem, mac, net_slirp_input, v->slirp);
-		if (!v->net_dev)
-			return -ENOMEM;
-		r = add_virtio_pci(pc, v, virtio_net_dev(v->net_dev), "virtio-net", 0x020000, err, errlen);
+			r = add_virtio_pci(pc, v, virtio_net_dev(v->net_dev), "virtio-net", 0x020000,
+					   err, errlen);
 		if (r)
 			return r;
 		if (v->tap)
@@ -364,6 +415,85 @@ static int add_rng(struct pc_board *pc, char *err, size_t errlen)
 	}
 	/* Class 00/ff: no better fit for an entropy source. */
 	return add_virtio_pci(pc, v, virtio_rng_dev(v->rng_dev), "virtio-rng", 0x00ff00, err, errlen);
+}
+
+/* The board's display_src: the picture from the VGA card, keys and pointer to the i8042. */
+static int pc_render(void *opaque, struct fb *fb)
+{
+	struct pc_board *pc = opaque;
+	return pc->vga_src.render(pc->vga_src.opaque, fb);
+}
+
+static int pc_text(void *opaque, char *buf, size_t len)
+{
+	struct pc_board *pc = opaque;
+	return pc->vga_src.text(pc->vga_src.opaque, buf, len);
+}
+
+static void pc_key(void *opaque, unsigned code, int down)
+{
+	struct pc_board *pc = opaque;
+	i8042_key(pc->kbd, code, down);
+}
+
+static void pc_pointer(void *opaque, int dx, int dy, int dz, unsigned buttons)
+{
+	struct pc_board *pc = opaque;
+	i8042_mouse(pc->kbd, dx, dy, dz, buttons);
+}
+
+/* Debian's SeaVGABIOS for the std-vga card (package seabios). */
+#define VGA_BIOS_PATH "/usr/share/seabios/vgabios-stdvga.bin"
+#define VGA_BIOS_MAX (256u << 10)
+
+/*
+ * The std-vga card in slot 2 (as on QEMU's PC), with its legacy ports and
+ * window.  Under firmware boot it carries SeaVGABIOS as its expansion ROM;
+ * direct kernel boots don't run a VGA BIOS and skip reading it.
+ */
+static int add_vga(struct pc_board *pc, char *err, size_t errlen)
+{
+	struct vm *vm = pc->vm;
+	uint8_t *rom = NULL;
+	size_t romlen = 0;
+	int r;
+
+	if (vm->cfg->bios) {
+		FILE *f = fopen(VGA_BIOS_PATH, "rb");
+		rom = malloc(VGA_BIOS_MAX);
+		if (f && rom)
+			romlen = fread(rom, 1, VGA_BIOS_MAX, f);
+		if (f)
+			fclose(f);
+		if (!romlen)
+			pr_warn("vga: no VGA BIOS (%s): the screen stays blank until the OS "
+				"sets a mode", VGA_BIOS_PATH);
+	}
+	pc->vga = vga_new(&vm->mem, &vm->mmio, rom, romlen);
+	free(rom);
+	if (!pc->vga) {
+		snprintf(err, errlen, "board: vga: out of memory");
+		return -ENOMEM;
+	}
+	r = pci_bus_add(&pc->pci, &pc->vga->pci, 2, 0);
+	if (r) {
+		snprintf(err, errlen, "board: vga: PCI 00:02.0: %s", strerror(-r));
+		return r;
+	}
+	vga_display_src(pc->vga, &pc->vga_src);
+	pc->display = (struct display_src){ .opaque = pc, .render = pc_render, .text = pc_text,
+					    .key = pc_key, .pointer = pc_pointer };
+	if ((r = map(&vm->pio, VGA_PORT_BASE, VGA_PORT_LEN, &vga_port_ops, pc->vga, err, errlen)) ||
+	    (r = map(&vm->pio, VBE_PORT_BASE, VBE_PORT_LEN, &vga_vbe_ops, pc->vga, err, errlen)) ||
+	    (r = map(&vm->mmio, VGA_MEM_BASE, VGA_MEM_LEN, &vga_mem_ops, pc->vga, err, errlen)))
+		return r;
+	return 0;
+}
+
+struct display_src *machine_pc_display(struct vm *vm)
+{
+	struct pc_board *pc = vm->board;
+	return pc && pc->vga ? &pc->display : NULL;
 }
 
 int machine_pc_build(struct vm *vm, struct chr *console, char *err, size_t errlen)
@@ -401,6 +531,8 @@ int machine_pc_build(struct vm *vm, struct chr *console, char *err, size_t errle
 	pci_bus_set_cf9(&pc->pci, &cf9_ops, pc->rst);
 	pc->piix.isa.opaque = pc;
 	pc->piix.isa.cfg_write = piix3_cfg_write;
+	if (!cfg->no_vga && (r = add_vga(pc, err, errlen)))
+		goto out;
 	if ((r = add_disks(pc, err, errlen)))
 		goto out;
 	if (cfg->virtio_rng && (r = add_rng(pc, err, errlen)))
@@ -456,6 +588,9 @@ void machine_pc_post_state(struct vm *vm)
 		for (unsigned i = 0; i < sizeof(seq) / sizeof(seq[0]); i++)
 			bus_write(&vm->pio, seq[i][0], 1, seq[i][1]);
 	}
+	/* The VGA card in 80x25 text mode, as the BIOS leaves it. */
+	if (vm->board && ((struct pc_board *)vm->board)->vga)
+		vga_post_state(((struct pc_board *)vm->board)->vga);
 	pthread_mutex_unlock(&vm->dm_lock);
 }
 
@@ -471,6 +606,153 @@ void machine_pc_reset(struct vm *vm)
 	pthread_mutex_unlock(&vm->dm_lock);
 }
 
+/* ---- Firmware boot ---- */
+
+static void host_bridge_pam(struct pci_dev *d)
+{
+	struct pc_board *pc = d->opaque;
+	pam_update(&pc->pam, d->cfg + I440FX_PAM0);
+}
+
+static void host_bridge_cfg_write(struct pci_dev *d, unsigned off, unsigned size, uint32_t val)
+{
+	(void)val;
+	if (off < I440FX_PAM0 + I440FX_PAM_NR_REGS && off + size > I440FX_PAM0)
+		host_bridge_pam(d);
+}
+
+/* "etc/e820" as QEMU documents it: packed { u64 address, u64 length, u32 type } entries. */
+static int fw_cfg_e820(struct pc_board *pc)
+{
+	const struct guest_mem *m = &pc->vm->mem;
+	uint8_t buf[2 * 20] = { 0 };
+	unsigned n = 0;
+	uint64_t ent[2][2] = { { 0, m->low_end }, { LAYOUT_4G, m->high_end - LAYOUT_4G } };
+
+	for (unsigned i = 0; i < 2; i++) {
+		uint8_t *e = buf + 20 * n;
+		if (i == 1 && m->high_end <= LAYOUT_4G)
+			break;
+		for (unsigned k = 0; k < 8; k++) {
+			e[k] = (uint8_t)(ent[i][0] >> (8 * k));
+			e[8 + k] = (uint8_t)(ent[i][1] >> (8 * k));
+		}
+		e[16] = 1;	/* E820_RAM */
+		n++;
+	}
+	return fw_cfg_add_file(pc->fw, "etc/e820", buf, 20 * n) < 0 ? -ENOMEM : 0;
+}
+
+/* "bootorder": one device path per line, the --boot choice first. */
+static int fw_cfg_bootorder(struct pc_board *pc)
+{
+	const struct vm_config *cfg = pc->vm->cfg;
+	char buf[(MAX_DISKS + 1) * 49 + 1] = "";
+	size_t len = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		int cd_pass = (cfg->boot == 'd') == (pass == 0);
+		if (cd_pass) {
+			if (pc->cdrom_path[0])
+				len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s\n", pc->cdrom_path);
+			continue;
+		}
+		for (int i = 0; i < cfg->nr_disks; i++)
+			if (pc->disk_path[i][0])
+				len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s\n", pc->disk_path[i]);
+	}
+	if (!len)
+		return 0;	/* nothing to order: SeaBIOS's defaults */
+	return fw_cfg_add_file(pc->fw, "bootorder", buf, len + 1) < 0 ? -ENOMEM : 0;
+}
+
+int machine_pc_load_bios(struct vm *vm, const void *img, size_t len, char *err, size_t errlen)
+{
+	struct pc_board *pc = vm->board;
+	const struct vm_config *cfg = vm->cfg;
+	size_t legacy = len < PAM_ROM_MAX ? len : PAM_ROM_MAX;
+	uint8_t *rom;
+	int r;
+
+	if (!len || len % BIOS_ALIGN || len > BIOS_MAX_SIZE) {
+		snprintf(err, errlen, "a BIOS image is a multiple of 64 KiB and at most 16 MiB "
+			 "(this one has %zu bytes)", len);
+		return -EINVAL;
+	}
+	/* Page-aligned host copy, so KVM can map it; it lives as long as the process. */
+	rom = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (rom == MAP_FAILED) {
+		snprintf(err, errlen, "cannot map the BIOS image: %s", strerror(errno));
+		return -ENOMEM;
+	}
+	memcpy(rom, img, len);
+	pthread_mutex_lock(&vm->dm_lock);
+	/* The whole flash just below 4 GiB (the reset vector is its last 16 bytes). */
+	r = mem_add_region(&vm->mem, LAYOUT_4G - len, len, rom, MEM_F_READONLY);
+	if (r) {
+		snprintf(err, errlen, "BIOS at %#llx: %s", (unsigned long long)(LAYOUT_4G - len),
+			 strerror(-r));
+		goto out;
+	}
+	/* Its last 128 KiB also decode at 0xe0000 while PAM leaves that to the flash. */
+	r = pam_init(&pc->pam, &vm->mem, rom + len - legacy, legacy);
+	if (!r)
+		r = bus_add(&vm->mmio, PAM_START, PAM_END - PAM_START, &pam_mmio_ops, &pc->pam);
+	if (r) {
+		snprintf(err, errlen, "BIOS shadow area: %s", strerror(-r));
+		goto out;
+	}
+	pc->piix.host.opaque = pc;
+	pc->piix.host.cfg_write = host_bridge_cfg_write;
+	pc->piix.host.reset = host_bridge_pam;
+
+	/* Legacy keys and files SeaBIOS reads (QEMU's docs/specs/fw_cfg.rst). */
+	{
+		const uint8_t zero16[2] = { 0, 0 }, irq0_override = 1;
+		const uint8_t fail_wait[4] = { 0xd0, 0x07, 0, 0 };	/* retry after 2 s */
+		if (fw_cfg_add_bytes(pc->fw, FW_CFG_BOOT_MENU, zero16, 2) ||
+		    fw_cfg_add_bytes(pc->fw, FW_CFG_IRQ0_OVERRIDE, &irq0_override, 1) ||
+		    fw_cfg_add_file(pc->fw, "etc/boot-fail-wait", fail_wait, 4) < 0 ||
+		    fw_cfg_e820(pc) || fw_cfg_bootorder(pc)) {
+			snprintf(err, errlen, "fw_cfg: out of memory");
+			r = -ENOMEM;
+			goto out;
+		}
+	}
+	/* hvm's ACPI tables (as for --kernel), placed by the firmware's table loader. */
+	{
+		struct acpi_config ac = { .nr_cpus = cfg->nr_cpus, .ioapic_id = 0,
+					  .pci = 1, .pci_gsi_base = IRQ_PCI_GSI_BASE };
+		struct acpi_fw_tables *t = calloc(1, sizeof(*t));
+		r = t ? acpi_build_fw(&ac, t) : -ENOMEM;
+		if (!r && (fw_cfg_add_file(pc->fw, ACPI_FW_RSDP, t->rsdp, sizeof(t->rsdp)) < 0 ||
+			   fw_cfg_add_file(pc->fw, ACPI_FW_TABLES, t->tables, t->tables_len) < 0 ||
+			   fw_cfg_add_file(pc->fw, ACPI_FW_LOADER, t->loader, t->loader_len) < 0))
+			r = -ENOMEM;
+		free(t);
+		if (r) {
+			snprintf(err, errlen, "ACPI tables for fw_cfg: %s", strerror(-r));
+			goto out;
+		}
+	}
+	/* CMOS: CPUs beyond the first, boot order (2 = disk, 3 = CD; no floppy signature check). */
+	rtc_cmos_set(pc->rtc, 0x5f, (uint8_t)(cfg->nr_cpus - 1));
+	rtc_cmos_set(pc->rtc, 0x3d, cfg->boot == 'd' ? 0x23 : 0x32);
+	rtc_cmos_set(pc->rtc, 0x38, 0x01);
+out:
+	pthread_mutex_unlock(&vm->dm_lock);
+	return r;
+}
+
+int machine_pc_add_debugcon(struct vm *vm, struct chr *out, char *err, size_t errlen)
+{
+	int r;
+	pthread_mutex_lock(&vm->dm_lock);
+	r = map(&vm->pio, PORT_DEBUGCON, 1, &debugcon_ops, out, err, errlen);
+	pthread_mutex_unlock(&vm->dm_lock);
+	return r;
+}
+
 void machine_pc_free(struct vm *vm)
 {
 	struct pc_board *pc = vm->board;
@@ -483,6 +765,7 @@ void machine_pc_free(struct vm *vm)
 	fw_cfg_free(pc->fw);
 	acpi_pm_free(pc->pm);
 	testdev_free(pc->td);
+	vga_free(pc->vga);
 	/* Stop the image workers first: requests in flight point into the drive buffers. */
 	for (int i = 0; i < 4; i++)
 		blk_close(pc->ide_blk[i]);
@@ -504,6 +787,8 @@ void machine_pc_free(struct vm *vm)
 		/* The slirp thread lives until the process exits; only the device goes. */
 		if (v->net_dev && !v->slirp)
 			virtio_net_free(v->net_dev);
+		if (v->e1000 && !v->slirp)
+			e1000_free(v->e1000);
 		free(v);
 	}
 	free(pc);

@@ -13,10 +13,14 @@
 #include "core/vm.h"
 #include "engine/kvm/kvm.h"
 #include "host/chr_host.h"
+#include "host/screendump.h"
+#include "host/vnc.h"
 #include "machine_pc.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +32,7 @@
 #define HVM_VERSION "0.1.0"
 
 static const char usage[] =
-	"usage: hvm run --kernel FILE [options]   boot a guest (hvm run --help for options)\n"
+	"usage: hvm run [--kernel FILE] [options] boot a guest (hvm run --help for options)\n"
 	"       hvm probe                         which CPU engines work on this host\n"
 	"       hvm --help | --version\n";
 
@@ -129,7 +133,7 @@ static int load_guest(struct vm *vm, const struct vm_config *cfg, const struct f
 		      const struct file_map *initrd)
 {
 	char err[256] = "";
-	const char *slash = strrchr(cfg->kernel, '/');
+	const char *slash = cfg->kernel ? strrchr(cfg->kernel, '/') : NULL;
 	struct boot_params_in in = {
 		.kernel = kernel->data, .kernel_len = kernel->len,
 		.initrd = initrd->data, .initrd_len = initrd->len,
@@ -145,6 +149,9 @@ static int load_guest(struct vm *vm, const struct vm_config *cfg, const struct f
 		cpu_state_reset(&vm->vcpu[i]->st, i == 0);
 		vm->vcpu[i]->st_dirty = 1;
 	}
+	/* Firmware boot: the BSP starts at the reset vector, f000:fff0 below 4 GiB. */
+	if (!cfg->kernel)
+		return 0;
 	r = acpi_build(&vm->mem, &ac);
 	if (r) {
 		fprintf(stderr, "hvm: ACPI tables: %s\n", strerror(-r));
@@ -159,14 +166,60 @@ static int load_guest(struct vm *vm, const struct vm_config *cfg, const struct f
 	return 0;
 }
 
+/*
+ * With --screendump, SIGTERM and SIGINT end the guest like Ctrl-A x, so the
+ * screen is still dumped: every thread blocks them and this one waits.
+ */
+static volatile sig_atomic_t quit_signal;
+
+static void *signal_thread(void *opaque)
+{
+	struct vm *vm = opaque;
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if (sigwait(&set, &sig) == 0) {
+		quit_signal = sig;
+		vm_request(vm, VMREQ_QUIT, 0, sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	}
+	return NULL;
+}
+
+static void block_quit_signals(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+static void dump_screen(struct vm *vm, const char *path)
+{
+	struct display_src *d = machine_pc_display(vm);
+	char err[160] = "";
+	int r;
+
+	if (!d)
+		return;
+	pthread_mutex_lock(&vm->dm_lock);
+	r = screendump(path, d, err, sizeof(err));
+	pthread_mutex_unlock(&vm->dm_lock);
+	if (r)
+		fprintf(stderr, "hvm: --screendump '%s': %s\n", path, err);
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct vm_config cfg;
-	struct file_map kernel = { 0 }, initrd = { 0 };
+	struct file_map kernel = { 0 }, initrd = { 0 }, bios = { 0 };
 	const struct engine_ops *eng;
 	struct vm *vm;
 	struct loop *loop;
-	struct chr *con = NULL;
+	struct chr *con = NULL, *dcon = NULL;
 	char err[256] = "";
 	int r, status;
 
@@ -174,13 +227,23 @@ static int cmd_run(int argc, char **argv)
 	if (r)
 		return r == 1 ? 0 : r;
 	log_verbosity = LOG_WARN + cfg.verbose;
-	if (map_file("--kernel", cfg.kernel, &kernel))
+	/* Before any thread exists, so that they all inherit the mask. */
+	if (cfg.screendump)
+		block_quit_signals();
+	if (cfg.bios) {
+		if (map_file("--bios", cfg.bios, &bios))
+			return 2;
+		if (!bios.len) {
+			fprintf(stderr, "hvm: --bios '%s': empty file\n", cfg.bios);
+			return 2;
+		}
+	} else if (map_file("--kernel", cfg.kernel, &kernel))
 		return 2;
-	if (!kernel.len) {
+	if (!cfg.bios && !kernel.len) {
 		fprintf(stderr, "hvm: --kernel '%s': empty file\n", cfg.kernel);
 		return 2;
 	}
-	if (boot_detect(kernel.data, kernel.len) == KERNEL_UNKNOWN) {
+	if (!cfg.bios && boot_detect(kernel.data, kernel.len) == KERNEL_UNKNOWN) {
 		fprintf(stderr, "hvm: --kernel '%s': not a multiboot, bzImage or ELF vmlinux image\n",
 			cfg.kernel);
 		return 2;
@@ -222,6 +285,12 @@ static int cmd_run(int argc, char **argv)
 	case SERIAL_NONE:
 		break;
 	}
+	if (cfg.debugcon == SERIAL_STDIO)
+		dcon = con && cfg.serial == SERIAL_STDIO ? con : chr_stdio_new(loop, &vm->ctl);
+	else if (cfg.debugcon == SERIAL_FILE && !(dcon = chr_file_new(cfg.debugcon_path))) {
+		fprintf(stderr, "hvm: --debugcon file:%s: %s\n", cfg.debugcon_path, strerror(errno));
+		return 2;
+	}
 	vm->loop = loop;
 	r = machine_pc_build(vm, con, err, sizeof(err));
 	if (r) {
@@ -230,14 +299,35 @@ static int cmd_run(int argc, char **argv)
 		return r == -ENOENT || r == -EBUSY || r == -EACCES || r == -EROFS || r == -EISDIR ||
 		       r == -EPERM || r == -ENOTDIR || r == -EINVAL ? 2 : 125;
 	}
+	if (dcon && (r = machine_pc_add_debugcon(vm, dcon, err, sizeof(err)))) {
+		fprintf(stderr, "hvm: %s\n", err);
+		return 125;
+	}
+	if (cfg.bios && (r = machine_pc_load_bios(vm, bios.data, bios.len, err, sizeof(err)))) {
+		fprintf(stderr, "hvm: --bios '%s': %s\n", cfg.bios, err);
+		return r == -EINVAL ? 2 : 125;
+	}
 	r = load_guest(vm, &cfg, &kernel, &initrd);
 	if (r)
 		return r;
+	if (cfg.vnc) {
+		struct vnc *vnc;
+		r = vnc_start(&vnc, cfg.vnc, machine_pc_display(vm), vm->clock, loop, err, sizeof(err));
+		if (r) {
+			fprintf(stderr, "hvm: --vnc '%s': %s\n", cfg.vnc, err);
+			return r == -ENOMEM ? 125 : 2;
+		}
+	}
 	if (loop_start(loop) < 0) {
 		fprintf(stderr, "hvm: cannot start the event loop\n");
 		return 125;
 	}
 
+	if (cfg.screendump) {
+		pthread_t t;
+		if (pthread_create(&t, NULL, signal_thread, vm) == 0)
+			pthread_detach(t);
+	}
 	pr_info("guest starts %.3f ms after hvm started (%s engine)", ms_since_start(), eng->name);
 	for (;;) {
 		enum vm_request req;
@@ -291,6 +381,11 @@ static int cmd_run(int argc, char **argv)
 	}
 	loop_stop(loop);
 	fflush(stdout);
+	if (cfg.screendump)
+		dump_screen(vm, cfg.screendump);
+	/* Killed by SIGTERM/SIGINT: the shell's status for it, after the dump. */
+	if (quit_signal)
+		status = 128 + quit_signal;
 	/* Process exit tears the VM down; skip the slow orderly teardown. */
 	return status;
 }

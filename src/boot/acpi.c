@@ -291,16 +291,19 @@ static int build_dsdt(uint8_t *t, size_t cap, const struct acpi_config *c)
 	return 0;
 }
 
-int acpi_build(struct guest_mem *m, const struct acpi_config *c)
+/*
+ * All tables in blk[BLOCK_SIZE], as if blk[0] were at guest address `base`
+ * (32-bit arithmetic: a base below zero gives offsets relative to a later
+ * part of the block).  Returns the DSDT's length or -errno.
+ */
+static int build_block(uint8_t *blk, const struct acpi_config *c, uint32_t base)
 {
-	uint8_t blk[BLOCK_SIZE];
 	uint8_t *rsdp = blk + OFF_RSDP, *rsdt = blk + OFF_RSDT, *facs = blk + OFF_FACS;
-	const uint32_t base = (uint32_t)ACPI_RSDP_ADDR;
 	int rc;
 
-	if (!m || !c || c->nr_cpus < 1 || c->nr_cpus > MAX_VCPUS)
+	if (!c || c->nr_cpus < 1 || c->nr_cpus > MAX_VCPUS)
 		return -EINVAL;
-	memset(blk, 0, sizeof(blk));
+	memset(blk, 0, BLOCK_SIZE);
 	rc = build_dsdt(blk + OFF_DSDT, BLOCK_SIZE - OFF_DSDT, c);
 	if (rc)
 		return rc;
@@ -320,6 +323,93 @@ int acpi_build(struct guest_mem *m, const struct acpi_config *c)
 	rsdp[15] = 0;				/* revision 0: ACPI 1.0 RSDP, 20 bytes */
 	put_le32(rsdp + 16, base + OFF_RSDT);
 	rsdp[8] = (uint8_t)-acpi_checksum(rsdp, 20);
+	return (int)get_le32(blk + OFF_DSDT + 4);
+}
 
+int acpi_build(struct guest_mem *m, const struct acpi_config *c)
+{
+	uint8_t blk[BLOCK_SIZE];
+	int rc;
+
+	if (!m)
+		return -EINVAL;
+	rc = build_block(blk, c, (uint32_t)ACPI_RSDP_ADDR);
+	if (rc < 0)
+		return rc;
 	return gpa_write(m, ACPI_RSDP_ADDR, blk, sizeof(blk)) ? -EFAULT : 0;
+}
+
+/* ---- QEMU's linker/loader script (docs: hw/acpi/bios-linker-loader.c) ---- */
+
+static uint8_t *loader_cmd(struct acpi_fw_tables *o, uint32_t cmd)
+{
+	uint8_t *e = o->loader + (size_t)o->loader_len;
+	memset(e, 0, ACPI_LOADER_ENTRY);
+	put_le32(e, cmd);
+	o->loader_len += ACPI_LOADER_ENTRY;
+	return e + 4;
+}
+
+static void loader_alloc(struct acpi_fw_tables *o, const char *file, uint32_t align, uint8_t zone)
+{
+	uint8_t *e = loader_cmd(o, 1);
+	strcpy((char *)e, file);
+	put_le32(e + ACPI_LOADER_NAME, align);
+	e[ACPI_LOADER_NAME + 4] = zone;
+}
+
+static void loader_pointer(struct acpi_fw_tables *o, const char *dst, const char *src, uint32_t off)
+{
+	uint8_t *e = loader_cmd(o, 2);
+	strcpy((char *)e, dst);
+	strcpy((char *)e + ACPI_LOADER_NAME, src);
+	put_le32(e + 2 * ACPI_LOADER_NAME, off);
+	e[2 * ACPI_LOADER_NAME + 4] = 4;
+}
+
+static void loader_checksum(struct acpi_fw_tables *o, const char *file, uint32_t start, uint32_t len)
+{
+	uint8_t *e = loader_cmd(o, 3);
+	strcpy((char *)e, file);
+	put_le32(e + ACPI_LOADER_NAME, start + 9);	/* the header's checksum byte */
+	put_le32(e + ACPI_LOADER_NAME + 4, start);
+	put_le32(e + ACPI_LOADER_NAME + 8, len);
+}
+
+int acpi_build_fw(const struct acpi_config *c, struct acpi_fw_tables *o)
+{
+	/* The tables file starts at the FACS, so its 64-byte alignment is the file's. */
+	const uint32_t t0 = OFF_FACS;
+	uint8_t blk[BLOCK_SIZE];
+	int dsdt_len;
+
+	if (!o)
+		return -EINVAL;
+	memset(o, 0, sizeof(*o));
+	dsdt_len = build_block(blk, c, (uint32_t)0 - t0);
+	if (dsdt_len < 0)
+		return dsdt_len;
+	o->tables_len = OFF_DSDT + (uint32_t)dsdt_len - t0;
+	memcpy(o->tables, blk + t0, o->tables_len);
+	memcpy(o->rsdp, blk + OFF_RSDP, sizeof(o->rsdp));
+
+	loader_alloc(o, ACPI_FW_RSDP, 16, 2);		/* FSEG, where OSes scan */
+	loader_alloc(o, ACPI_FW_TABLES, 64, 1);		/* HIGH */
+	/* Every 32-bit pointer holds an offset into the tables file. */
+	loader_pointer(o, ACPI_FW_TABLES, ACPI_FW_TABLES, OFF_FADT - t0 + 36);	/* FIRMWARE_CTRL */
+	loader_pointer(o, ACPI_FW_TABLES, ACPI_FW_TABLES, OFF_FADT - t0 + 40);	/* DSDT */
+	loader_pointer(o, ACPI_FW_TABLES, ACPI_FW_TABLES, OFF_RSDT - t0 + 36);	/* -> FADT */
+	loader_pointer(o, ACPI_FW_TABLES, ACPI_FW_TABLES, OFF_RSDT - t0 + 40);	/* -> MADT */
+	loader_pointer(o, ACPI_FW_RSDP, ACPI_FW_TABLES, 16);			/* RsdtAddress */
+	loader_checksum(o, ACPI_FW_TABLES, OFF_FADT - t0, get_le32(blk + OFF_FADT + 4));
+	loader_checksum(o, ACPI_FW_TABLES, OFF_RSDT - t0, get_le32(blk + OFF_RSDT + 4));
+	{
+		/* The RSDP's checksum byte is at 8, over its 20 bytes. */
+		uint8_t *e = loader_cmd(o, 3);
+		strcpy((char *)e, ACPI_FW_RSDP);
+		put_le32(e + ACPI_LOADER_NAME, 8);
+		put_le32(e + ACPI_LOADER_NAME + 4, 0);
+		put_le32(e + ACPI_LOADER_NAME + 8, 20);
+	}
+	return 0;
 }

@@ -35,6 +35,32 @@ struct acpi_config {
 /* Write all tables.  0, or -EINVAL (bad config) / -EFAULT (area not RAM). */
 int acpi_build(struct guest_mem *m, const struct acpi_config *c);
 
+/*
+ * The same tables for firmware that places them itself (SeaBIOS): the fw_cfg
+ * files ACPI_FW_RSDP and ACPI_FW_TABLES, whose pointers hold offsets into the
+ * tables file, and "etc/table-loader", QEMU's linker/loader script of
+ * ACPI_LOADER_ENTRY-byte commands: allocate both files (RSDP in the F
+ * segment, tables 64-byte aligned high), add the tables' base to every
+ * pointer, then fix the checksums.
+ */
+#define ACPI_FW_RSDP		"etc/acpi/rsdp"
+#define ACPI_FW_TABLES		"etc/acpi/tables"
+#define ACPI_FW_LOADER		"etc/table-loader"
+#define ACPI_LOADER_ENTRY	128
+#define ACPI_LOADER_NAME	56	/* file name field */
+#define ACPI_FW_MAX_CMDS	10
+
+struct acpi_fw_tables {
+	uint8_t rsdp[20];
+	uint8_t tables[0x2000];
+	uint32_t tables_len;
+	uint8_t loader[ACPI_FW_MAX_CMDS * ACPI_LOADER_ENTRY];
+	uint32_t loader_len;
+};
+
+/* 0, or -EINVAL (bad config) / -ENOSPC (DSDT too large). */
+int acpi_build_fw(const struct acpi_config *c, struct acpi_fw_tables *o);
+
 /* Sum of bytes mod 256; a table is valid when this is 0. */
 uint8_t acpi_checksum(const void *p, unsigned len);
 

@@ -1,27 +1,31 @@
 /*
- * Intel 8042 keyboard controller with a PS/2 keyboard behind it, after the
- * IBM PC/AT Technical Reference (8042 commands, status register, command
- * byte, output port) and the usual PS/2 keyboard command set.
+ * Intel 8042 keyboard controller, after the IBM PC/AT and PS/2 technical
+ * references (8042 commands, status register, command byte, output port).
+ * The keyboard and the mouse are separate devices (ps2kbd.c, ps2mouse.c),
+ * each with its own queue; the controller has one output buffer byte, which
+ * it fills from its own replies first, then from the keyboard, then from the
+ * mouse, each only while its interface is enabled in the command byte.
  *
- * Implemented: status register (OBF, SYS, CMD/DATA, unlocked), command byte
- * read/write (0x20/0x60), keyboard/aux enable and disable (0xad/0xae,
- * 0xa7/0xa8), self tests (0xaa -> 0x55, 0xab/0xa9 -> 0x00), output port
- * read/write (0xd0/0xd1: bit 0 low resets, bit 1 is A20), writes into the
- * output buffer (0xd2/0xd3), pulse output lines (0xf0-0xff: reset when bit 0
- * is pulsed, e.g. 0xfe).  Keyboard commands answer as an MF2 keyboard:
- * 0xff reset, 0xf2 identify, 0xf4/0xf5/0xf6, 0xed LEDs, 0xf3 typematic,
- * 0xf0 scan-code set, 0xee echo; unknown ones get 0xfe (resend).
- * IRQ 1 / IRQ 12 follow the output buffer when the command byte enables them.
+ * Status: OBF (bit 0), IBF (bit 1, always clear: writes never wait), SYS
+ * (command byte bit 2), CMD/DATA (last write went to port 0x64), unlocked,
+ * AUX OBF (bit 5).  Command byte (controller RAM byte 0): bit 0 IRQ 1, bit 1
+ * IRQ 12, bit 2 SYS, bit 4 keyboard disabled, bit 5 aux disabled, bit 6
+ * translate set 2 to set 1.
  *
- * Not emulated (seams left for the full keyboard/mouse work): the PS/2
- * mouse (bytes written with 0xd4 are dropped), scan-code translation (bit 6
- * of the command byte is stored only), typematic repeat, the A20 mask itself.
+ * Commands: 0x20-0x3f read RAM (0x20 = command byte), 0x60-0x7f write RAM,
+ * 0xa4 password test (none), 0xa7/0xa8 aux disable/enable, 0xa9 aux test,
+ * 0xaa self test (0x55), 0xab keyboard test, 0xad/0xae keyboard
+ * disable/enable, 0xc0 input port, 0xd0/0xd1 output port (bit 0 low resets,
+ * bit 1 is A20), 0xd2/0xd3 write the keyboard/aux output buffer, 0xd4 next
+ * byte to the mouse, 0xf0-0xff pulse output lines (bit 0 clear: reset).
+ * Anything else is ignored.  Not emulated: the A20 mask itself (the board
+ * has none), timeouts and parity errors.
  */
 #include "dev/i8042.h"
+#include "dev/ps2kbd.h"
+#include "dev/ps2mouse.h"
 
 #include <stdlib.h>
-
-#define I8042_QUEUE	16
 
 #define STAT_OBF	0x01
 #define STAT_SYS	0x04
@@ -41,125 +45,89 @@
 #define OUT_A20		0x02
 #define OUT_DEFAULT	(OUT_RESET | OUT_A20)
 
-#define KBD_ACK		0xfa
-#define KBD_RESEND	0xfe
-#define KBD_BAT_OK	0xaa
+#define RAM_SIZE	32
+#define CTL_QUEUE	16
 
 struct i8042 {
 	const struct vm_ctl *ctl;
 	struct irq_line kbd_irq, aux_irq;
-	uint8_t q[I8042_QUEUE];
-	uint8_t q_aux[I8042_QUEUE];	/* 1 if the byte came from the aux side */
-	unsigned q_head, q_count;
-	uint8_t cb;		/* command byte */
+	struct ps2kbd kbd;
+	struct ps2mouse mouse;
+	/* Controller replies and 0xd2/0xd3 bytes, ahead of the devices. */
+	uint8_t cq[CTL_QUEUE], cq_aux[CTL_QUEUE];
+	unsigned cq_head, cq_count;
+	uint8_t out, out_full, out_aux;	/* the output buffer */
+	uint8_t ram[RAM_SIZE];		/* ram[0] is the command byte */
 	uint8_t outport;
 	uint8_t cmd_wait;	/* controller command waiting for its data byte, or 0 */
-	uint8_t kbd_wait;	/* keyboard command waiting for its parameter, or 0 */
 	uint8_t last_port_cmd;	/* STAT_CMD state */
-	uint8_t scanning;	/* keyboard enabled by 0xf4 */
-	uint8_t scan_set;
+	uint8_t xlate_break;	/* translation saw 0xf0: set bit 7 of the next byte */
 };
 
-static void i8042_update_irq(struct i8042 *k)
+#define CB(k) ((k)->ram[0])
+
+static void cq_push(struct i8042 *k, uint8_t b, int aux)
 {
-	int kbd = 0, aux = 0;
-	if (k->q_count) {
-		if (k->q_aux[k->q_head])
-			aux = !!(k->cb & CB_AUX_INT);
-		else
-			kbd = !!(k->cb & CB_KBD_INT);
-	}
-	irq_set(&k->kbd_irq, kbd);
-	irq_set(&k->aux_irq, aux);
+	if (k->cq_count >= CTL_QUEUE)
+		return;		/* the guest floods its own replies: drop */
+	unsigned i = (k->cq_head + k->cq_count) % CTL_QUEUE;
+	k->cq[i] = b;
+	k->cq_aux[i] = (uint8_t)aux;
+	k->cq_count++;
 }
 
-static void q_push(struct i8042 *k, uint8_t b, int aux)
+static void update_irq(struct i8042 *k)
 {
-	if (k->q_count >= I8042_QUEUE)
-		return;		/* a real keyboard would report overrun; dropping is enough */
-	unsigned i = (k->q_head + k->q_count) % I8042_QUEUE;
-	k->q[i] = b;
-	k->q_aux[i] = (uint8_t)aux;
-	k->q_count++;
+	irq_set(&k->kbd_irq, k->out_full && !k->out_aux && (CB(k) & CB_KBD_INT));
+	irq_set(&k->aux_irq, k->out_full && k->out_aux && (CB(k) & CB_AUX_INT));
+}
+
+static void set_out(struct i8042 *k, uint8_t v, int aux)
+{
+	k->out = v;
+	k->out_full = 1;
+	k->out_aux = (uint8_t)aux;
+}
+
+/* Fill an empty output buffer from the controller, keyboard or mouse. */
+static void fill(struct i8042 *k)
+{
+	while (!k->out_full) {
+		if (k->cq_count) {
+			set_out(k, k->cq[k->cq_head], k->cq_aux[k->cq_head]);
+			k->cq_head = (k->cq_head + 1) % CTL_QUEUE;
+			k->cq_count--;
+		} else if (!(CB(k) & CB_KBD_DISABLE) && ps2kbd_pending(&k->kbd)) {
+			uint8_t v = (uint8_t)ps2kbd_read(&k->kbd);
+			if (CB(k) & CB_XLATE) {
+				if (v == 0xf0) {
+					k->xlate_break = 1;
+					continue;
+				}
+				v = ps2_xlate_set2(v) | (k->xlate_break ? 0x80 : 0);
+				k->xlate_break = 0;
+			}
+			set_out(k, v, 0);
+		} else if (!(CB(k) & CB_AUX_DISABLE) && ps2mouse_pending(&k->mouse)) {
+			set_out(k, (uint8_t)ps2mouse_read(&k->mouse), 1);
+		} else {
+			break;
+		}
+	}
+	update_irq(k);
 }
 
 static uint8_t i8042_status(const struct i8042 *k)
 {
 	uint8_t s = STAT_UNLOCKED | k->last_port_cmd;
-	if (k->cb & CB_SYS)
+	if (CB(k) & CB_SYS)
 		s |= STAT_SYS;
-	if (k->q_count) {
+	if (k->out_full) {
 		s |= STAT_OBF;
-		if (k->q_aux[k->q_head])
+		if (k->out_aux)
 			s |= STAT_AUX_OBF;
 	}
 	return s;
-}
-
-static void kbd_reset_state(struct i8042 *k)
-{
-	k->scanning = 1;
-	k->scan_set = 2;
-	k->kbd_wait = 0;
-}
-
-static void kbd_param(struct i8042 *k, uint8_t v)
-{
-	uint8_t cmd = k->kbd_wait;
-	k->kbd_wait = 0;
-	q_push(k, KBD_ACK, 0);
-	if (cmd == 0xf0) {
-		if (v == 0)
-			q_push(k, k->scan_set, 0);
-		else if (v <= 3)
-			k->scan_set = v;
-	}
-	/* 0xed LEDs and 0xf3 typematic: nothing to show or repeat. */
-}
-
-static void kbd_command(struct i8042 *k, uint8_t v)
-{
-	if (k->kbd_wait) {
-		kbd_param(k, v);
-		return;
-	}
-	switch (v) {
-	case 0xff:		/* reset and self test */
-		kbd_reset_state(k);
-		q_push(k, KBD_ACK, 0);
-		q_push(k, KBD_BAT_OK, 0);
-		break;
-	case 0xf2:		/* identify: MF2, as the controller reports it */
-		q_push(k, KBD_ACK, 0);
-		q_push(k, 0xab, 0);
-		q_push(k, (k->cb & CB_XLATE) ? 0x41 : 0x83, 0);
-		break;
-	case 0xf4:
-		k->scanning = 1;
-		q_push(k, KBD_ACK, 0);
-		break;
-	case 0xf5:		/* disable and restore defaults */
-		kbd_reset_state(k);
-		k->scanning = 0;
-		q_push(k, KBD_ACK, 0);
-		break;
-	case 0xf6:
-		kbd_reset_state(k);
-		q_push(k, KBD_ACK, 0);
-		break;
-	case 0xed:
-	case 0xf3:
-	case 0xf0:
-		k->kbd_wait = v;
-		q_push(k, KBD_ACK, 0);
-		break;
-	case 0xee:
-		q_push(k, 0xee, 0);	/* echo is answered without an ack */
-		break;
-	default:
-		q_push(k, KBD_RESEND, 0);
-		break;
-	}
 }
 
 static void write_outport(struct i8042 *k, uint8_t v)
@@ -175,23 +143,25 @@ static void data_write(struct i8042 *k, uint8_t v)
 	k->cmd_wait = 0;
 	k->last_port_cmd = 0;
 
+	if (cmd >= 0x60 && cmd < 0x60 + RAM_SIZE) {
+		k->ram[cmd - 0x60] = v;
+		return;
+	}
 	switch (cmd) {
-	case 0x60:
-		k->cb = v;
-		break;
 	case 0xd1:
 		write_outport(k, v);
 		break;
 	case 0xd2:
-		q_push(k, v, 0);
+		cq_push(k, v, 0);
 		break;
 	case 0xd3:
-		q_push(k, v, 1);
+		cq_push(k, v, 1);
 		break;
 	case 0xd4:
-		break;		/* no mouse yet */
+		ps2mouse_write(&k->mouse, v);
+		break;
 	default:
-		kbd_command(k, v);
+		ps2kbd_write(&k->kbd, v);
 		break;
 	}
 }
@@ -207,38 +177,43 @@ static void cmd_write(struct i8042 *k, uint8_t v)
 			vmctl_request(k->ctl, VMREQ_RESET, 0, "i8042 reset (0xfe)");
 		return;
 	}
-	switch (v) {
-	case 0x20:
-		q_push(k, k->cb, 0);
-		break;
-	case 0x60:
-	case 0xd1:
-	case 0xd2:
-	case 0xd3:
-	case 0xd4:
+	if (v >= 0x20 && v < 0x20 + RAM_SIZE) {
+		cq_push(k, k->ram[v - 0x20], 0);
+		return;
+	}
+	if ((v >= 0x60 && v < 0x60 + RAM_SIZE) || (v >= 0xd1 && v <= 0xd4)) {
 		k->cmd_wait = v;
+		return;
+	}
+	switch (v) {
+	case 0xa4:		/* password installed? 0xf1: no */
+		cq_push(k, 0xf1, 0);
 		break;
 	case 0xa7:
-		k->cb |= CB_AUX_DISABLE;
+		CB(k) |= CB_AUX_DISABLE;
 		break;
 	case 0xa8:
-		k->cb &= (uint8_t)~CB_AUX_DISABLE;
+		CB(k) &= (uint8_t)~CB_AUX_DISABLE;
 		break;
 	case 0xa9:		/* aux interface test: no fault */
 	case 0xab:		/* keyboard interface test: no fault */
-		q_push(k, 0x00, 0);
+		cq_push(k, 0x00, 0);
 		break;
 	case 0xaa:		/* controller self test */
-		q_push(k, 0x55, 0);
+		CB(k) |= CB_SYS;
+		cq_push(k, 0x55, 0);
 		break;
 	case 0xad:
-		k->cb |= CB_KBD_DISABLE;
+		CB(k) |= CB_KBD_DISABLE;
 		break;
 	case 0xae:
-		k->cb &= (uint8_t)~CB_KBD_DISABLE;
+		CB(k) &= (uint8_t)~CB_KBD_DISABLE;
+		break;
+	case 0xc0:		/* input port: keyboard not inhibited */
+		cq_push(k, 0x80, 0);
 		break;
 	case 0xd0:
-		q_push(k, k->outport, 0);
+		cq_push(k, k->outport, 0);
 		break;
 	default:
 		break;		/* unknown controller commands are ignored */
@@ -248,15 +223,15 @@ static void cmd_write(struct i8042 *k, uint8_t v)
 static uint64_t i8042_data_read(void *opaque, uint64_t off, unsigned size)
 {
 	struct i8042 *k = opaque;
-	if (!k->q_count)
-		return 0;	/* nothing queued */
-	uint8_t b = k->q[k->q_head];
-	k->q_head = (k->q_head + 1) % I8042_QUEUE;
-	k->q_count--;
-	/* Drop the line first so the next byte makes a fresh edge at the PIC. */
-	irq_lower(&k->kbd_irq);
-	irq_lower(&k->aux_irq);
-	i8042_update_irq(k);
+	uint8_t b = k->out;	/* an empty buffer reads the last byte again */
+
+	if (k->out_full) {
+		k->out_full = 0;
+		/* Drop the lines first so the next byte makes a fresh edge at the PIC. */
+		irq_lower(&k->kbd_irq);
+		irq_lower(&k->aux_irq);
+		fill(k);
+	}
 	return b;
 }
 
@@ -264,7 +239,7 @@ static void i8042_data_write(void *opaque, uint64_t off, unsigned size, uint64_t
 {
 	struct i8042 *k = opaque;
 	data_write(k, (uint8_t)val);
-	i8042_update_irq(k);
+	fill(k);
 }
 
 static uint64_t i8042_cmd_read(void *opaque, uint64_t off, unsigned size)
@@ -276,30 +251,36 @@ static void i8042_cmd_write(void *opaque, uint64_t off, unsigned size, uint64_t 
 {
 	struct i8042 *k = opaque;
 	cmd_write(k, (uint8_t)val);
-	i8042_update_irq(k);
+	fill(k);
 }
 
 static void i8042_reset(void *opaque)
 {
 	struct i8042 *k = opaque;
-	k->q_head = k->q_count = 0;
-	k->cb = CB_DEFAULT;
+	k->cq_head = k->cq_count = 0;
+	k->out = k->out_full = k->out_aux = 0;
+	for (unsigned i = 0; i < RAM_SIZE; i++)
+		k->ram[i] = 0;
+	CB(k) = CB_DEFAULT;
 	k->outport = OUT_DEFAULT;
 	k->cmd_wait = 0;
 	k->last_port_cmd = 0;
-	kbd_reset_state(k);
-	i8042_update_irq(k);
+	k->xlate_break = 0;
+	ps2kbd_reset(&k->kbd);
+	ps2mouse_reset(&k->mouse);
+	update_irq(k);
 }
 
-size_t i8042_kbd_input(struct i8042 *k, const uint8_t *codes, size_t n)
+void i8042_key(struct i8042 *k, unsigned code, int down)
 {
-	size_t done = 0;
-	if (!k->scanning || (k->cb & CB_KBD_DISABLE))
-		return 0;
-	while (done < n && k->q_count < I8042_QUEUE)
-		q_push(k, codes[done++], 0);
-	i8042_update_irq(k);
-	return done;
+	ps2kbd_key(&k->kbd, code, down);
+	fill(k);
+}
+
+void i8042_mouse(struct i8042 *k, int dx, int dy, int dz, unsigned buttons)
+{
+	ps2mouse_move(&k->mouse, dx, dy, dz, buttons);
+	fill(k);
 }
 
 int i8042_a20(const struct i8042 *k)

@@ -7,16 +7,22 @@
  * read-only fields stay read-only and BAR sizing falls out of the masks:
  * writing all ones to a BAR reads back ~(size-1) with the type bits.
  *
+ * The expansion ROM BAR (6.2.5.2) decodes when its enable bit and Memory
+ * Space are both set; the image is then a read-only guest-memory region.
+ *
  * Not emulated: buses other than 0 (no bridges), extended (4 KiB) config
- * space, the expansion ROM BAR, configuration mechanism #2, parity/SERR
+ * space, configuration mechanism #2, parity/SERR
  * signalling.  Only dword accesses at 0xcf8 reach the address register;
  * a byte at 0xcf9 goes to the Reset Control Register when the board hands
  * one over (pci_bus_set_cf9), other narrow accesses there are ignored.
  */
 #include "dev/pci.h"
+#include "core/log.h"
+#include "core/mem.h"
 
 #include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define PCI_CONFIG_ENABLE	0x80000000u
 #define PCI_CONFIG_ADDR_MASK	0x80fffffcu	/* enable, bus, dev, fn, dword register */
@@ -61,6 +67,7 @@ void pci_dev_init(struct pci_dev *d, const char *name, uint16_t vendor, uint16_t
 	d->wmask[PCI_INTERRUPT_LINE] = 0xff;
 	for (int i = 0; i < PCI_NUM_BARS; i++)
 		d->bar[i].addr = PCI_BAR_UNMAPPED;
+	d->rom.addr = PCI_BAR_UNMAPPED;
 }
 
 void pci_set_irq_pin(struct pci_dev *d, unsigned pin)
@@ -164,9 +171,81 @@ static uint64_t bar_decode(const struct pci_dev *d, int n)
 
 uint64_t pci_bar_address(const struct pci_dev *d, int n)
 {
+	if (n == PCI_ROM_BAR)
+		return d->rom.addr;
 	if (n < 0 || n >= PCI_NUM_BARS)
 		return PCI_BAR_UNMAPPED;
 	return d->bar[n].addr;
+}
+
+static uint64_t rom_decode(const struct pci_dev *d)
+{
+	uint32_t v = get32(d->cfg + PCI_ROM_ADDRESS);
+	uint64_t addr = v & PCI_ROM_ADDR_MASK;
+
+	if (!d->rom.size || !(v & PCI_ROM_ENABLE) || !(d->cfg[PCI_COMMAND] & PCI_COMMAND_MEMORY))
+		return PCI_BAR_UNMAPPED;
+	if (!addr || addr + d->rom.size >= 0x100000000ULL)
+		return PCI_BAR_UNMAPPED;
+	return addr;
+}
+
+static void update_rom(struct pci_dev *d)
+{
+	uint64_t now = rom_decode(d), old = d->rom.addr;
+
+	if (now == old)
+		return;
+	if (d->rom_mapped)
+		mem_remove_region(d->rom_mem, old);
+	d->rom_mapped = 0;
+	d->rom.addr = now;
+	if (now != PCI_BAR_UNMAPPED && d->rom_mem) {
+		if (mem_add_region(d->rom_mem, now, d->rom.size, d->rom_host, MEM_F_READONLY))
+			pr_warn("%s: expansion ROM at %#llx overlaps memory; not mapped", d->name,
+				(unsigned long long)now);
+		else
+			d->rom_mapped = 1;
+	}
+	if (d->on_bar_change)
+		d->on_bar_change(d, PCI_ROM_BAR, old, now);
+}
+
+int pci_set_rom(struct pci_dev *d, struct guest_mem *mem, const void *data, size_t len)
+{
+	uint64_t size = 0x1000;
+	void *p;
+
+	if (!len || len > 0x1000000 || d->rom.size)
+		return -EINVAL;
+	while (size < len)
+		size <<= 1;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -ENOMEM;
+	memcpy(p, data, len);
+	d->rom_host = p;
+	d->rom_mem = mem;
+	d->rom.size = size;
+	d->rom.type = PCI_BAR_MEM32;
+	d->rom.addr = PCI_BAR_UNMAPPED;
+	put32(d->wmask + PCI_ROM_ADDRESS, ((uint32_t)~(size - 1) & PCI_ROM_ADDR_MASK) | PCI_ROM_ENABLE);
+	return 0;
+}
+
+void pci_free_rom(struct pci_dev *d)
+{
+	if (!d->rom_host)
+		return;
+	if (d->rom_mapped)
+		mem_remove_region(d->rom_mem, d->rom.addr);
+	d->rom_mapped = 0;
+	munmap(d->rom_host, d->rom.size);
+	d->rom_host = NULL;
+	d->rom.size = 0;
+	d->rom.addr = PCI_BAR_UNMAPPED;
+	put32(d->wmask + PCI_ROM_ADDRESS, 0);
+	put32(d->cfg + PCI_ROM_ADDRESS, 0);
 }
 
 static void update_bars(struct pci_dev *d)
@@ -180,6 +259,7 @@ static void update_bars(struct pci_dev *d)
 		if (d->on_bar_change)
 			d->on_bar_change(d, n, old, now);
 	}
+	update_rom(d);
 }
 
 uint32_t pci_cfg_read(struct pci_dev *d, unsigned off, unsigned size)
@@ -216,7 +296,8 @@ void pci_cfg_write(struct pci_dev *d, unsigned off, unsigned size, uint32_t val)
 		d->cfg[o] &= (uint8_t)~(b & d->w1cmask[o]);
 	}
 	if (touches(off, size, PCI_COMMAND, PCI_COMMAND + 2) ||
-	    touches(off, size, PCI_BAR0, PCI_BAR0 + 4 * PCI_NUM_BARS))
+	    touches(off, size, PCI_BAR0, PCI_BAR0 + 4 * PCI_NUM_BARS) ||
+	    touches(off, size, PCI_ROM_ADDRESS, PCI_ROM_ADDRESS + 4))
 		update_bars(d);
 	if (d->cfg_write)
 		d->cfg_write(d, off, size, val);

@@ -10,6 +10,7 @@
 #ifndef HVM_DEV_PCI_H
 #define HVM_DEV_PCI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/bus.h"
@@ -42,6 +43,8 @@
 #define PCI_SUBSYSTEM_VENDOR_ID	0x2c
 #define PCI_SUBSYSTEM_ID	0x2e
 #define PCI_ROM_ADDRESS		0x30
+#define  PCI_ROM_ENABLE		0x1
+#define  PCI_ROM_ADDR_MASK	0xfffff800u
 #define PCI_CAPABILITY_LIST	0x34
 #define PCI_INTERRUPT_LINE	0x3c
 #define PCI_INTERRUPT_PIN	0x3d
@@ -53,8 +56,10 @@
 #define PCI_BAR_PREFETCH	0x8	/* or'ed with MEM32/MEM64 */
 
 #define PCI_BAR_UNMAPPED	(~0ULL)
+#define PCI_ROM_BAR		PCI_NUM_BARS	/* on_bar_change's n for the expansion ROM */
 
 struct pci_dev;
+struct guest_mem;
 
 struct pci_bar {
 	uint64_t size;		/* 0: not implemented */
@@ -67,6 +72,10 @@ struct pci_dev {
 	uint8_t wmask[PCI_CFG_SIZE];	/* bits the guest can write */
 	uint8_t w1cmask[PCI_CFG_SIZE];	/* bits the guest clears by writing 1 */
 	struct pci_bar bar[PCI_NUM_BARS];
+	struct pci_bar rom;		/* expansion ROM BAR (size 0: none) */
+	struct guest_mem *rom_mem;	/* where the ROM image is mapped read-only */
+	uint8_t *rom_host;		/* the image, rom.size bytes */
+	int rom_mapped;			/* rom_host is a region at rom.addr */
 	uint8_t cap_end;		/* next free offset for a capability */
 	int devfn;			/* -1 until on a bus */
 	const char *name;
@@ -101,6 +110,16 @@ int pci_add_capability(struct pci_dev *d, uint8_t id, unsigned len);
 int pci_register_bar(struct pci_dev *d, int n, uint64_t size, unsigned type);
 /* Where BAR n decodes now (command register enables it), or PCI_BAR_UNMAPPED. */
 uint64_t pci_bar_address(const struct pci_dev *d, int n);
+/*
+ * Give the function an expansion ROM (config 0x30, PCI 3.0 6.2.5.2) holding a
+ * copy of data[0..len): the BAR is len rounded up to a power of two, at
+ * least 4 KiB.  While the guest enables it (ROM enable bit and Memory Space)
+ * at an address in 32-bit space, the image is a read-only region of mem
+ * there; pci_bar_address(d, PCI_ROM_BAR) says where.  0, -EINVAL or -ENOMEM.
+ */
+int pci_set_rom(struct pci_dev *d, struct guest_mem *mem, const void *data, size_t len);
+/* Unmap and free the ROM image (no-op without one). */
+void pci_free_rom(struct pci_dev *d);
 
 /* Config access as the guest sees it (off < 256; size 1/2/4; crossing the end is cut). */
 uint32_t pci_cfg_read(struct pci_dev *d, unsigned off, unsigned size);

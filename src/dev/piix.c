@@ -6,9 +6,9 @@
  * PIRQ route registers to learn how PCI INTx reaches the ISA IRQs.
  *
  * The device-specific registers are plain storage with their datasheet
- * reset values.  Not emulated: their side effects — PAM shadowing and SMRAM
- * on the host bridge, ISA clock/DMA/APIC chip-select controls on PIIX3 — and
- * the PIIX3 IDE/USB functions.  The ELCR (0x4d0) belongs to the PIC model.
+ * reset values.  PAM shadowing lives in pam.c, wired by the board for
+ * firmware boots.  Not emulated: SMRAM on the host bridge, ISA clock/DMA/APIC
+ * chip-select controls on PIIX3 — and the PIIX3 IDE/USB functions.  The ELCR (0x4d0) belongs to the PIC model.
  */
 #include "dev/piix.h"
 
@@ -51,6 +51,14 @@ int piix_init(struct piix *p, struct pci_bus *bus)
 
 	pci_dev_init(h, "i440fx", I440FX_VENDOR, I440FX_DEVICE, PCI_CLASS_BRIDGE_HOST, 0x02);
 	memset(h->wmask + I440FX_REGS_START, 0xff, PCI_CFG_SIZE - I440FX_REGS_START);
+	/* PAM0 holds only the 0xf0000 attributes (5:4); PAM1-6 two segments each (1:0, 5:4). */
+	h->wmask[0x59] = 0x30;
+	memset(h->wmask + 0x5a, 0x33, 6);
+	/* QEMU's subsystem ID, by which SeaBIOS recognises the board as QEMU's "pc". */
+	h->cfg[PCI_SUBSYSTEM_VENDOR_ID] = 0xf4;
+	h->cfg[PCI_SUBSYSTEM_VENDOR_ID + 1] = 0x1a;
+	h->cfg[PCI_SUBSYSTEM_ID] = 0x00;
+	h->cfg[PCI_SUBSYSTEM_ID + 1] = 0x11;
 
 	pci_dev_init(isa, "piix3", I440FX_VENDOR, PIIX3_DEVICE, PCI_CLASS_BRIDGE_ISA, 0x00);
 	/* Multi-function: IDE/USB/PM would sit at 00:01.1.. */

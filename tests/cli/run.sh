@@ -34,7 +34,12 @@ expect_err() {
 : > "$T/empty"
 head -c 4096 /dev/urandom > "$T/junk"
 printf 'MZ' > "$T/tiny"
-expect_err missing-kernel 2 "--kernel is required" run
+expect_err missing-bios 2 "^hvm: --bios '$T/nope': No such file" run --bios "$T/nope" --engine emu
+expect_err kernel-and-bios 2 "exclude each other" run --kernel "$T/junk" --bios "$T/junk"
+expect_err bios-size 2 "^hvm: --bios '$T/junk': a BIOS image is a multiple of 64 KiB" run --bios "$T/junk" --engine emu --serial none
+expect_err bios-empty 2 "^hvm: --bios '$T/empty': empty file" run --bios "$T/empty"
+expect_err bad-boot 2 "^hvm: --boot 'x'" run --boot x
+expect_err bad-debugcon 2 "^hvm: --debugcon 'tcp:1'" run --debugcon tcp:1
 expect_err no-such-file 2 "--kernel '$T/nope': No such file" run --kernel "$T/nope"
 expect_err empty-kernel 2 "empty file" run --kernel "$T/empty"
 expect_err junk-kernel 2 "not a multiboot, bzImage or ELF vmlinux" run --kernel "$T/junk"

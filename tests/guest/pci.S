@@ -4,7 +4,7 @@
  * answers dword, word and byte reads, absent functions read all ones, and
  * a scan of bus 0 lists every function (multi-function devices via header
  * type bit 7).  Expected: i440FX 8086:1237 at 00:00.0, PIIX3 8086:7000 at
- * 00:01.0.
+ * 00:01.0, the std-vga card 1234:1111 at 00:02.0.
  * Not covered: buses behind bridges, BAR sizing, writes to config space.
  */
 #include "guest.h"

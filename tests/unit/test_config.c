@@ -60,10 +60,45 @@ TEST(options)
 	CHECK_EQ(c.mem_size, 1ULL << 30);
 }
 
+TEST(firmware)
+{
+	struct vm_config c;
+	/* No --kernel: the default BIOS, disk first, no debug port. */
+	CHECK_EQ(parse(&c, NULL, NULL, NULL, NULL), 0);
+	CHECK_STR(c.bios, BIOS_DEFAULT_PATH);
+	CHECK(c.kernel == NULL);
+	CHECK_EQ(c.boot, 'c');
+	CHECK_EQ(c.debugcon, SERIAL_NONE);
+	/* Only a CD-ROM: boot from it */
+	CHECK_EQ(parse(&c, "--cdrom", "x.iso", NULL, NULL), 0);
+	CHECK_EQ(c.boot, 'd');
+	CHECK_EQ(parse(&c, "--cdrom", "x.iso", "--disk", "d.img"), 0);
+	CHECK_EQ(c.boot, 'c');
+	CHECK_EQ(parse(&c, "--bios", "my.bin", "--boot", "d"), 0);
+	CHECK_STR(c.bios, "my.bin");
+	CHECK_EQ(c.boot, 'd');
+	CHECK_EQ(parse(&c, "--debugcon", "file:/tmp/log", NULL, NULL), 0);
+	CHECK_EQ(c.debugcon, SERIAL_FILE);
+	CHECK_STR(c.debugcon_path, "/tmp/log");
+	CHECK_EQ(parse(&c, "--debugcon", "stdio", NULL, NULL), 0);
+	CHECK_EQ(c.debugcon, SERIAL_STDIO);
+	/* --kernel: no BIOS */
+	CHECK_EQ(parse(&c, "--kernel", "k", NULL, NULL), 0);
+	CHECK(c.bios == NULL);
+}
+
 TEST(errors)
 {
 	struct vm_config c;
-	CHECK_EQ(parse(&c, NULL, NULL, NULL, NULL), 2);			/* no kernel */
+	CHECK_EQ(parse(&c, "--kernel", "k", "--bios", "b"), 2);		/* one or the other */
+	CHECK_EQ(parse(&c, "--kernel", "k", "--boot", "c"), 2);		/* --boot is for firmware */
+	CHECK_EQ(parse(&c, "--initrd", "i", NULL, NULL), 2);		/* needs --kernel */
+	CHECK_EQ(parse(&c, "--append", "x", NULL, NULL), 2);
+	CHECK_EQ(parse(&c, "--boot", "a", NULL, NULL), 2);
+	CHECK_EQ(parse(&c, "--boot", "cd", NULL, NULL), 2);
+	CHECK_EQ(parse(&c, "--bios", "", NULL, NULL), 2);
+	CHECK_EQ(parse(&c, "--debugcon", "tcp:1", NULL, NULL), 2);
+	CHECK_EQ(parse(&c, "--debugcon", "file:", NULL, NULL), 2);
 	CHECK_EQ(parse(&c, "--kernel", "k", "--memory", "lots"), 2);
 	CHECK_EQ(parse(&c, "--kernel", "k", "--memory", "1K"), 2);	/* too small */
 	CHECK_EQ(parse(&c, "--kernel", "k", "--cpus", "0"), 2);
@@ -136,6 +171,28 @@ TEST(cdrom)
 	CHECK_EQ(parse(&c, "--kernel", "k", "--cdrom", NULL), 2);
 }
 
+/* ,model=virtio|e1000 picks the NIC and leaves the backend spec without it. */
+TEST(nic_models)
+{
+	struct vm_config c;
+	char n1[] = "user,model=e1000,hostfwd=tcp::8080-:80", n2[] = "tap:tap0,model=e1000";
+	char n3[] = "user,model=virtio", n4[] = "user", n5[] = "user,model=rtl8139";
+	char n6[] = "tap:tap0,model=";
+	char *ok[] = { "run", "--kernel", "k", "--net", n1, "--net", n2, "--net", n3, "--net", n4 };
+
+	CHECK_EQ(config_parse_run(&c, 11, ok), 0);
+	CHECK_EQ(c.nr_nics, 4);
+	CHECK_STR(c.nics[0].spec, "user,hostfwd=tcp::8080-:80");
+	CHECK_EQ(c.nics[0].model, NIC_E1000);
+	CHECK_STR(c.nics[1].spec, "tap:tap0");
+	CHECK_EQ(c.nics[1].model, NIC_E1000);
+	CHECK_STR(c.nics[2].spec, "user");
+	CHECK_EQ(c.nics[2].model, NIC_VIRTIO);
+	CHECK_EQ(c.nics[3].model, NIC_VIRTIO);
+	CHECK_EQ(parse(&c, "--kernel", "k", "--net", n5), 2);
+	CHECK_EQ(parse(&c, "--kernel", "k", "--net", n6), 2);
+}
+
 TEST(nics)
 {
 	struct vm_config c;
@@ -183,8 +240,10 @@ TEST_MAIN_BEGIN("config")
 	RUN(sizes);
 	RUN(defaults);
 	RUN(options);
+	RUN(firmware);
 	RUN(errors);
 	RUN(disks);
 	RUN(nics);
+	RUN(nic_models);
 	RUN(cdrom);
 TEST_MAIN_END()

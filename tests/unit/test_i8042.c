@@ -1,4 +1,4 @@
-/* 8042 keyboard controller: status, commands, reset line, keyboard replies. */
+/* 8042 keyboard controller: status, commands, reset line, translation, keyboard and mouse through it. */
 #include "test.h"
 #include "fake/fake.h"
 #include "dev/i8042.h"
@@ -107,7 +107,8 @@ TEST(keyboard_commands)
 	CHECK_EQ(rd(k), 0x41);			/* translated, as the command byte says */
 	wr(k, 0xf5);
 	CHECK_EQ(rd(k), 0xfa);
-	CHECK_EQ(i8042_kbd_input(k, (const uint8_t *)"\x1e", 1), 0);	/* not scanning */
+	i8042_key(k, 0x1e, 1);
+	CHECK_EQ(st(k) & 0x01, 0);		/* not scanning */
 	wr(k, 0xf4);
 	CHECK_EQ(rd(k), 0xfa);
 	wr(k, 0xed);
@@ -121,12 +122,200 @@ TEST(keyboard_commands)
 	CHECK_EQ(rd(k), 0xfa);
 	wr(k, 0x00);
 	CHECK_EQ(rd(k), 0xfa);
-	CHECK_EQ(rd(k), 0x02);		/* scan-code set 2 */
+	CHECK_EQ(rd(k), 0x41);		/* set 2, through the translation as on a PC */
 	wr(k, 0x42);			/* unknown */
 	CHECK_EQ(rd(k), 0xfe);
-	CHECK_EQ(i8042_kbd_input(k, (const uint8_t *)"\x1e\x9e", 2), 2);
+	i8042_key(k, 0x1e, 1);
+	i8042_key(k, 0x1e, 0);
 	CHECK_EQ(rd(k), 0x1e);
 	CHECK_EQ(rd(k), 0x9e);
+	CHECK_EQ(st(k) & 0x01, 0);
+	CHECK_EQ(rd(k), 0x9e);		/* an empty buffer reads its last byte again */
+	i8042_free(k);
+}
+
+/* Read everything queued (at most max bytes) into out; returns the count. */
+static unsigned drain(struct i8042 *k, uint8_t *out, unsigned max)
+{
+	unsigned n = 0;
+	while ((st(k) & 1) && n < max)
+		out[n++] = rd(k);
+	return n;
+}
+
+#define EXPECT(k, ...) do { \
+	static const uint8_t _w[] = { __VA_ARGS__ }; \
+	uint8_t _g[64]; \
+	unsigned _n = drain(k, _g, sizeof(_g)); \
+	CHECK_EQ(_n, sizeof(_w)); \
+	for (unsigned _i = 0; _i < _n; _i++) \
+		CHECK_EQ(_g[_i], _w[_i]); \
+} while (0)
+
+static void set_cb(struct i8042 *k, uint8_t v) { cmd(k, 0x60); wr(k, v); }
+
+TEST(translation_and_scan_sets)
+{
+	struct i8042 *k = mk();
+	i8042_key(k, 0xe048, 1);		/* up arrow, set 2 translated */
+	i8042_key(k, 0xe048, 0);
+	EXPECT(k, 0xe0, 0x48, 0xe0, 0xc8);
+	i8042_key(k, 0xe11d45, 1);		/* Pause */
+	i8042_key(k, 0xe11d45, 0);		/* no break code */
+	EXPECT(k, 0xe1, 0x1d, 0x45, 0xe1, 0x9d, 0xc5);
+	set_cb(k, 0x01);			/* translation off: raw set 2 */
+	i8042_key(k, 0x1e, 1);
+	i8042_key(k, 0x1e, 0);
+	i8042_key(k, 0xe048, 0);
+	EXPECT(k, 0x1c, 0xf0, 0x1c, 0xe0, 0xf0, 0x75);
+	wr(k, 0xf2);
+	EXPECT(k, 0xfa, 0xab, 0x83);
+	wr(k, 0xf0);
+	wr(k, 0x01);
+	EXPECT(k, 0xfa, 0xfa);
+	i8042_key(k, 0x2a, 1);			/* set 1 itself */
+	i8042_key(k, 0xe01d, 0);
+	EXPECT(k, 0x2a, 0xe0, 0x9d);
+	wr(k, 0xf0);
+	wr(k, 0x03);
+	EXPECT(k, 0xfa, 0xfa);
+	i8042_key(k, 0x3b, 1);			/* F1 in set 3 */
+	i8042_key(k, 0xe048, 0);		/* up, break, no prefix */
+	EXPECT(k, 0x07, 0xf0, 0x63);
+	wr(k, 0xf0);
+	wr(k, 0x00);
+	EXPECT(k, 0xfa, 0xfa, 0x03);
+	wr(k, 0xff);				/* reset: back to set 2 */
+	EXPECT(k, 0xfa, 0xaa);
+	i8042_key(k, 0x10, 1);
+	EXPECT(k, 0x15);
+	i8042_free(k);
+}
+
+TEST(mouse_through_the_controller)
+{
+	struct i8042 *k = mk();
+	set_cb(k, 0x47);			/* both IRQs, translation */
+	cmd(k, 0xa8);
+	cmd(k, 0xd4);
+	wr(k, 0xff);
+	CHECK_EQ(st(k) & 0x21, 0x21);		/* AUX OBF */
+	CHECK_EQ(irq.level[IRQ_MOUSE], 1);
+	CHECK_EQ(irq.level[IRQ_KBD], 0);
+	EXPECT(k, 0xfa, 0xaa, 0x00);
+	i8042_mouse(k, 5, 3, 0, 1);		/* not reporting yet */
+	CHECK_EQ(st(k) & 1, 0);
+	cmd(k, 0xd4);
+	wr(k, 0xf4);
+	EXPECT(k, 0xfa);
+	i8042_mouse(k, 5, 3, 0, 1);		/* right 5, down 3, left button */
+	EXPECT(k, 0x29, 0x05, 0xfd);
+	cmd(k, 0xa7);				/* aux disabled: held back */
+	i8042_mouse(k, -2, 0, 0, 0);
+	i8042_key(k, 0x1e, 1);
+	CHECK_EQ(st(k) & 0x21, 0x01);		/* the key, from the keyboard */
+	EXPECT(k, 0x1e);
+	cmd(k, 0xa8);
+	CHECK_EQ(st(k) & 0x21, 0x21);
+	EXPECT(k, 0x18, 0xfe, 0x00);
+	set_cb(k, 0x45);			/* IRQ 12 off: bytes still readable */
+	i8042_mouse(k, 1, 0, 0, 0);
+	CHECK_EQ(irq.level[IRQ_MOUSE], 0);
+	EXPECT(k, 0x08, 0x01, 0x00);
+	cmd(k, 0xd3);				/* write aux output buffer */
+	wr(k, 0x77);
+	CHECK_EQ(st(k) & 0x21, 0x21);
+	EXPECT(k, 0x77);
+	i8042_free(k);
+}
+
+TEST(controller_ram_and_ports)
+{
+	struct i8042 *k = mk();
+	cmd(k, 0x7f);
+	wr(k, 0x5a);
+	cmd(k, 0x3f);
+	EXPECT(k, 0x5a);
+	cmd(k, 0x20);
+	EXPECT(k, 0x45);			/* default command byte */
+	cmd(k, 0xc0);
+	EXPECT(k, 0x80);
+	cmd(k, 0xa4);
+	EXPECT(k, 0xf1);
+	cmd(k, 0xa9);
+	EXPECT(k, 0x00);
+	for (unsigned v = 0xf0; v <= 0xff; v++) {	/* only even pulses reset */
+		unsigned before = vc.count;
+		cmd(k, (uint8_t)v);
+		CHECK_EQ(vc.count - before, (v & 1) ? 0 : 1);
+	}
+	i8042_free(k);
+}
+
+TEST(host_key_flood_overruns)
+{
+	struct i8042 *k = mk();
+	uint8_t got[64];
+	for (int i = 0; i < 1000; i++)
+		i8042_key(k, 0x1e, i & 1 ? 0 : 1);
+	unsigned n = drain(k, got, sizeof(got));
+	CHECK(n >= 2 && n <= 17);
+	CHECK_EQ(got[n - 1], 0xff);		/* set-2 overrun 0x00, translated */
+	for (unsigned i = 0; i + 1 < n; i++)
+		CHECK_EQ(got[i], i & 1 ? 0x9e : 0x1e);
+	for (int i = 0; i < 1000; i++)
+		i8042_mouse(k, 1000, -1000, 3, 7);	/* reporting off: nothing */
+	CHECK_EQ(st(k) & 1, 0);
+	i8042_free(k);
+}
+
+/* A small deterministic PRNG for the hostile streams. */
+static uint32_t rng_state = 12345;
+static uint32_t rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 17;
+	rng_state ^= rng_state << 5;
+	return rng_state;
+}
+
+TEST(hostile_random_streams)
+{
+	struct i8042 *k = mk();
+	for (int i = 0; i < 200000; i++) {
+		uint32_t r = rnd();
+		uint8_t v = (uint8_t)(r >> 8);
+		switch (r % 7) {
+		case 0: case 1:
+			if (v >= 0xf0 && !(v & 1))
+				v |= 1;		/* keep resets out: they only count */
+			cmd(k, v);
+			break;
+		case 2: case 3:
+			wr(k, v);
+			break;
+		case 4:
+			(void)rd(k);
+			CHECK_EQ(st(k) & 0x02, 0);
+			break;
+		case 5:
+			i8042_key(k, (r & 0x100) ? 0xe000 | (v & 0x7f) : v, r & 0x200);
+			break;
+		default:
+			i8042_mouse(k, (int)(r >> 4) - (1 << 27), (int)(r >> 6) - (1 << 25),
+				    (int)(v) - 128, r >> 28);
+			break;
+		}
+		/* IRQs never claim a byte that is not there. */
+		if (irq.level[IRQ_KBD] || irq.level[IRQ_MOUSE])
+			CHECK(st(k) & 1);
+	}
+	unsigned n = 0;				/* and the output always drains */
+	while ((st(k) & 1) && n < 1000) {
+		(void)rd(k);
+		n++;
+	}
+	CHECK(n < 1000);
 	i8042_free(k);
 }
 
@@ -166,5 +355,10 @@ TEST_MAIN_BEGIN("test_i8042")
 	RUN(self_test_and_command_byte);
 	RUN(output_port_reset_and_a20);
 	RUN(keyboard_commands);
+	RUN(translation_and_scan_sets);
+	RUN(mouse_through_the_controller);
+	RUN(controller_ram_and_ports);
+	RUN(host_key_flood_overruns);
+	RUN(hostile_random_streams);
 	RUN(aux_bytes_use_irq12_and_queue_bounds);
 TEST_MAIN_END()
