@@ -33,7 +33,7 @@ for t in "$B"/tests/test_*; do
 done | tee -a "$results"
 if [ -z "$ONLY" ]; then
 	laneb=$(mktemp)
-	lane tests/boot/run.sh tests/boot/ide.sh tests/boot/virtio.sh > "$laneb" &
+	lane tests/boot/run.sh tests/boot/ide.sh tests/boot/virtio.sh tests/boot/legacy.sh > "$laneb" &
 	pid=$!
 	lane tests/cli/run.sh tests/firmware/run.sh tests/display/vnc.sh tests/guest/vga.sh tests/guest/run.sh tests/kut/run.sh | tee -a "$results"
 	wait "$pid"

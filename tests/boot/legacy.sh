@@ -74,7 +74,7 @@ echo NIC=$(basename $(readlink /sys/class/net/eth0/device/driver));
 printf "#!/bin/sh\n[ \"\$1\" = bound ] && ip addr add \$ip/\$mask dev \$interface && ip route add default via \$router\nexit 0\n" > /tmp/dh; chmod +x /tmp/dh;
 ip link set eth0 up; udhcpc -i eth0 -n -q -f -s /tmp/dh;
 echo ADDR=$(ip -4 -o addr show eth0 | grep -o "inet [0-9./]*");
-echo PAGE=$(wget -q -T 20 -O - http://10.0.2.2:'"$port"'/page.txt)'
+echo PAGE=$(wget -q -O - http://10.0.2.2:'"$port"'/page.txt)'
 # enc: newlines to spaces, then spaces, quotes and % as %XX so hvm.cmd is one kernel
 # word (guest/init decodes it).
 enc() { printf '%s' "$1" | tr '\n' ' ' | sed 's/%/%25/g; s/ /%20/g; s/"/%22/g'; }
