@@ -8,6 +8,8 @@ CFLAGS  := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -Wmissing-prototypes \
            -Wno-unused-parameter -Isrc -MMD -MP -pthread $(SAN) $(EXTRA_CFLAGS)
 LDFLAGS := -pthread $(SAN)
 LIBS    := -lrt
+# Kernel payloads unpacked on the host (Debian: zlib1g-dev liblzma-dev liblz4-dev libzstd-dev).
+LIBS    += -lz -llzma -llz4 -lzstd
 # libpng for --screendump FILE.png (Debian: libpng-dev).
 PNG_CFLAGS := $(shell pkg-config --cflags libpng 2>/dev/null)
 PNG_LIBS   := $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng)

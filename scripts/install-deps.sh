@@ -2,7 +2,7 @@
 # Installs the Debian packages hvm needs to build, test and fetch its guests.
 # Quiet and quick when everything is already there.
 set -euo pipefail
-PKGS="build-essential binutils nasm pkg-config libzydis-dev cpio kmod e2fsprogs xz-utils zstd ca-certificates xorriso bc libslirp-dev python3 libpng-dev seabios isolinux syslinux-common libvncserver-dev vncsnapshot libjpeg-turbo-progs"
+PKGS="zlib1g-dev liblzma-dev liblz4-dev libzstd-dev build-essential binutils nasm pkg-config libzydis-dev cpio kmod e2fsprogs xz-utils zstd ca-certificates xorriso bc libslirp-dev python3 libpng-dev seabios isolinux syslinux-common libvncserver-dev vncsnapshot libjpeg-turbo-progs"
 [ "${1:-}" = "--bench" ] && PKGS="$PKGS qemu-system-x86 time bc"
 missing=()
 for p in $PKGS; do

@@ -40,6 +40,8 @@ struct boot_params_in {
 	int nr_cpus;
 	/* Linux: zero page acpi_rsdp_addr (0x070); 0 leaves it 0 (Linux scans). */
 	uint64_t acpi_rsdp;
+	/* Linux bzImage: boot it as it is, even when hvm could unpack its payload. */
+	int no_unpack;
 };
 
 /* What the image is, from its bytes only. */

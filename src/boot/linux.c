@@ -5,15 +5,22 @@
  * 32-bit entry ("32-bit boot protocol").  We play the part of the real-mode
  * setup code: the zero page comes from the image's setup header, the e820
  * map from e820_build.
+ * A bzImage whose payload (protocol 2.08+) hvm can unpack on the host and
+ * that holds an ELF64 vmlinux boots that vmlinux directly through its 64-bit
+ * entry, with the bzImage's setup header: the kernel's own decompressor,
+ * slow under the emu engine, never runs.  Anything else boots the usual way.
  * Not supported: protocols before 2.06, zImage (not LOADED_HIGH), the
  * real-mode entry, EFI handover, setup_data, ext_* fields (cmdline and
  * initrd always sit below 4 GiB), loading above 4 GiB.
  */
 #include "boot/linux.h"
 #include "boot/e820.h"
+#include "boot/payload.h"
+#include "core/log.h"
 #include "layout.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ZERO_PAGE_SIZE		4096u
@@ -127,6 +134,69 @@ static int enter32(struct guest_mem *m, struct cpu_state *bsp, uint64_t entry, c
 	return 0;
 }
 
+/* vmlinux's e_entry is physical (phys_startup_64); accept a virtual one too. */
+static uint64_t vmlinux_entry(const struct boot_seg *segs, int n, uint64_t e)
+{
+	for (int i = 0; i < n; i++)
+		if (e >= segs[i].paddr && e - segs[i].paddr < segs[i].memsz)
+			return e;
+	return boot_elf_virt_to_phys(segs, n, e);
+}
+
+/*
+ * Boot the vmlinux inside the payload of the protected-mode part pm[0..pm_len)
+ * (zp already holds the setup header).  0: booted; 1: not possible (format
+ * hvm doesn't unpack, not an ELF64 inside): boot the bzImage as it is;
+ * <0: error.
+ */
+static int boot_unpacked(struct guest_mem *m, const struct boot_params_in *in,
+			 const uint8_t *pm, size_t pm_len, struct linux_load *ld, uint8_t *zp,
+			 struct cpu_state *bsp, char *err, size_t errlen)
+{
+	uint32_t off = get_le32(zp + ZP_PAYLOAD_OFFSET), len = get_le32(zp + ZP_PAYLOAD_LENGTH);
+	struct boot_seg segs[BOOT_MAX_SEGS];
+	enum payload_format f;
+	uint8_t *elf;
+	size_t elf_len;
+	uint64_t entry, hi;
+	char why[160];
+	int n, rc;
+
+	if (!len || off > pm_len || len > pm_len - off)
+		return 1;
+	f = payload_format(pm + off, len);
+	if (f == PAYLOAD_NONE)
+		return 1;
+	/* The unpacked kernel fits in what the kernel asks for to run (init_size). */
+	rc = payload_unpack(f, pm + off, len, 1u << 30, &elf, &elf_len, why, sizeof(why));
+	if (rc < 0) {
+		pr_warn("kernel: %s payload not unpacked on the host (%s); the kernel unpacks itself",
+			payload_format_name(f), why);
+		return 1;
+	}
+	rc = boot_elf_parse(elf, elf_len, 1, segs, &n, &entry, why, sizeof(why));
+	for (int i = 0; !rc && i < n; i++)
+		if (segs[i].paddr < LAYOUT_HIGH_MEM)
+			rc = -ENOEXEC;
+	if (rc) {
+		free(elf);
+		return 1;
+	}
+	rc = boot_elf_load(m, elf, segs, n, m->low_end, NULL, &hi, err, errlen);
+	free(elf);
+	if (rc)
+		return rc;
+	if (hi > ld->kernel_end)
+		ld->kernel_end = hi;
+	pr_debug("kernel: %s payload unpacked on the host (%zu KiB); 64-bit entry at %#llx",
+		 payload_format_name(f), elf_len >> 10,
+		 (unsigned long long)vmlinux_entry(segs, n, entry));
+	rc = finish_zero_page(m, in, ld, zp, err, errlen);
+	if (rc)
+		return rc;
+	return enter64(m, bsp, vmlinux_entry(segs, n, entry), err, errlen);
+}
+
 int linux_load_bzimage(struct guest_mem *m, const struct boot_params_in *in,
 		       struct cpu_state *bsp, char *err, size_t errlen)
 {
@@ -185,12 +255,16 @@ int linux_load_bzimage(struct guest_mem *m, const struct boot_params_in *in,
 	if (!ld.initrd_max)
 		ld.initrd_max = DEFAULT_INITRD_MAX;
 	ld.cmdline_max = get_le32(k + ZP_CMDLINE_SIZE);
-	if (gpa_write(m, load, k + setup_size, pm_len))
-		return boot_err(err, errlen, -EFAULT, "kernel: cannot write to RAM");
-
 	memset(zp, 0, sizeof(zp));
 	memcpy(zp + ZP_SETUP_SECTS, k + ZP_SETUP_SECTS, hdr_end - ZP_SETUP_SECTS);
 	put_le32(zp + ZP_CODE32_START, (uint32_t)load);
+	if (ver >= 0x0208 && hdr_end >= ZP_PAYLOAD_LENGTH + 4 && !in->no_unpack) {
+		rc = boot_unpacked(m, in, k + setup_size, pm_len, &ld, zp, bsp, err, errlen);
+		if (rc <= 0)
+			return rc;
+	}
+	if (gpa_write(m, load, k + setup_size, pm_len))
+		return boot_err(err, errlen, -EFAULT, "kernel: cannot write to RAM");
 	rc = finish_zero_page(m, in, &ld, zp, err, errlen);
 	if (rc)
 		return rc;
@@ -198,15 +272,6 @@ int linux_load_bzimage(struct guest_mem *m, const struct boot_params_in *in,
 	    (get_le16(k + ZP_XLOADFLAGS) & XLF_KERNEL_64))
 		return enter64(m, bsp, load + 0x200, err, errlen);
 	return enter32(m, bsp, load, err, errlen);
-}
-
-/* vmlinux's e_entry is physical (phys_startup_64); accept a virtual one too. */
-static uint64_t vmlinux_entry(const struct boot_seg *segs, int n, uint64_t e)
-{
-	for (int i = 0; i < n; i++)
-		if (e >= segs[i].paddr && e - segs[i].paddr < segs[i].memsz)
-			return e;
-	return boot_elf_virt_to_phys(segs, n, e);
 }
 
 int linux_load_vmlinux(struct guest_mem *m, const struct boot_params_in *in,

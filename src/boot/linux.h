@@ -35,6 +35,8 @@
 #define ZP_RELOCATABLE		0x234
 #define ZP_XLOADFLAGS		0x236
 #define ZP_CMDLINE_SIZE		0x238
+#define ZP_PAYLOAD_OFFSET	0x248
+#define ZP_PAYLOAD_LENGTH	0x24c
 #define ZP_PREF_ADDRESS		0x258
 #define ZP_INIT_SIZE		0x260
 #define ZP_E820_TABLE		0x2d0	/* 20-byte entries, E820_MAX of them */

@@ -63,7 +63,8 @@ fi
 sum=$(sha256sum < "$W/files/data.bin" | cut -d' ' -f1)
 
 probe_engines
-append=$(cat "$G/append" 2>/dev/null || echo "console=ttyS0 panic=-1")
+heavy_guest_engines
+append="$(cat "$G/append" 2>/dev/null || echo "console=ttyS0 panic=-1") $FAST_APPEND"
 # Expected lines are built from the output of commands, never from their
 # text, so the kernel's echo of its command line cannot fake them.
 cmd='mount /dev/sda /mnt && sha256sum /mnt/data.bin;'

@@ -78,7 +78,7 @@ echo PAGE=$(wget -q -O - http://10.0.2.2:'"$port"'/page.txt)'
 # enc: newlines to spaces, then spaces, quotes and % as %XX so hvm.cmd is one kernel
 # word (guest/init decodes it).
 enc() { printf '%s' "$1" | tr '\n' ' ' | sed 's/%/%25/g; s/ /%20/g; s/"/%22/g'; }
-append="$(cat "$G/append") hvm.modules=crc32c_generic,ext4,ata_piix,sd_mod,sr_mod,isofs,e1000 hvm.cmd=$(enc "$cmd")"
+append="$(cat "$G/append") $FAST_APPEND hvm.modules=crc32c_generic,ext4,ata_piix,sd_mod,sr_mod,isofs,e1000 hvm.cmd=$(enc "$cmd")"
 
 base=$LOGDIR/legacy@emu
 rm -f "$base".*

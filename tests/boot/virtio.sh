@@ -43,7 +43,8 @@ for tool in mke2fs debugfs e2fsck sha256sum; do
 done
 export PATH=$PATH:/usr/sbin:/sbin
 probe_engines
-append="$(cat "$G/append" 2>/dev/null || echo "console=ttyS0 panic=-1") hvm.modules=virtio_pci,virtio_blk"
+heavy_guest_engines
+append="$(cat "$G/append" 2>/dev/null || echo "console=ttyS0 panic=-1") $FAST_APPEND hvm.modules=virtio_pci,virtio_blk"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hvm-virtio.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
@@ -187,7 +188,7 @@ test_net_user() {
 	rm -f "$base".*
 	run_hvm "$base" "${TMO[$e]}" run --engine "$e" --memory 256M --no-reboot --net user \
 		--kernel "$G/vmlinuz" --initrd "$G/initramfs.cpio.gz" \
-		--append "$(cat "$G/append") hvm.modules=virtio_pci,virtio_net hvm.cmd=$(enc "ip link set eth0 up; udhcpc -i eth0 -n -q -f -s /bin/true; ip addr add 10.0.2.15/24 dev eth0; ip route add default via 10.0.2.2; ping -c 1 -W 10 10.0.2.2 > /dev/null && echo PING-OK; echo PAGE=\$(wget -q -O - http://10.0.2.2:$port/page.txt)")"
+		--append "$(cat "$G/append") $FAST_APPEND hvm.modules=virtio_pci,virtio_net hvm.cmd=$(enc "ip link set eth0 up; udhcpc -i eth0 -n -q -f -s /bin/true; ip addr add 10.0.2.15/24 dev eth0; ip route add default via 10.0.2.2; ping -c 1 -W 10 10.0.2.2 > /dev/null && echo PING-OK; echo PAGE=\$(wget -q -O - http://10.0.2.2:$port/page.txt)")"
 	kill "$hpid" 2> /dev/null
 	wait "$hpid" 2> /dev/null
 	out=$(tr -d '\r' < "$base.out")
@@ -217,7 +218,7 @@ test_net_hostfwd() {
 	printf '%q ' "$HVM" run --engine "$e" --net "user,hostfwd=tcp::$port-:80" > "$base.cmd"
 	"$HVM" run --engine "$e" --memory 256M --no-reboot --net "user,hostfwd=tcp::$port-:80" \
 		--kernel "$G/vmlinuz" --initrd "$G/initramfs.cpio.gz" \
-		--append "$(cat "$G/append") hvm.modules=virtio_pci,virtio_net hvm.cmd=$(enc "ip link set eth0 up; ip addr add 10.0.2.15/24 dev eth0; mkdir -p /tmp/www; echo guest-page-\$((6*7)) > /tmp/www/index.html; httpd -p 80 -h /tmp/www && echo HTTPD-UP-OK; sleep 600")" \
+		--append "$(cat "$G/append") $FAST_APPEND hvm.modules=virtio_pci,virtio_net hvm.cmd=$(enc "ip link set eth0 up; ip addr add 10.0.2.15/24 dev eth0; mkdir -p /tmp/www; echo guest-page-\$((6*7)) > /tmp/www/index.html; httpd -p 80 -h /tmp/www && echo HTTPD-UP-OK; sleep 600")" \
 		< /dev/null > "$base.out" 2> "$base.err" &
 	pid=$!
 	for ((i = 0; i < ${TMO[$e]} * TIMEOUT_SCALE * 2; i++)); do
@@ -284,14 +285,14 @@ test_net_tap() {
 		ip netns exec "$ns" "$HVM" run --engine "$e" --memory 256M --no-reboot \
 		--net tap:tap0 --mac 52:54:00:09:00:01 \
 		--kernel "$G/vmlinuz" --initrd "$G/initramfs.cpio.gz" \
-		--append "$(cat "$G/append") hvm.modules=virtio_pci,virtio_net hvm.cmd=$(enc "ip link set eth0 up; ip addr add 10.9.0.1/24 dev eth0; mkdir -p /tmp/www; echo tap-page-\$((6*7)) > /tmp/www/index.html; httpd -p 80 -h /tmp/www && echo TAP-SERVER-UP; sleep 600")" \
+		--append "$(cat "$G/append") $FAST_APPEND hvm.modules=virtio_pci,virtio_net hvm.cmd=$(enc "ip link set eth0 up; ip addr add 10.9.0.1/24 dev eth0; mkdir -p /tmp/www; echo tap-page-\$((6*7)) > /tmp/www/index.html; httpd -p 80 -h /tmp/www && echo TAP-SERVER-UP; sleep 600")" \
 		< /dev/null > "$base.srv.out" 2> "$base.srv.err" &
 	spid=$!
 	printf '%q ' ip netns exec "$ns" "$HVM" run --engine "$e" --net tap:tap1 --mac 52:54:00:09:00:02 > "$base.cmd"
 	timeout -k 5 "$(( ${TMO[$e]} * 2 * TIMEOUT_SCALE ))" ip netns exec "$ns" "$HVM" run --engine "$e" --memory 256M --no-reboot \
 		--net tap:tap1 --mac 52:54:00:09:00:02 \
 		--kernel "$G/vmlinuz" --initrd "$G/initramfs.cpio.gz" \
-		--append "$(cat "$G/append") hvm.modules=virtio_pci,virtio_net hvm.cmd=$(enc "ip link set eth0 up; ip addr add 10.9.0.2/24 dev eth0; for i in \$(seq 1 90); do ping -c 1 -W 2 10.9.0.1 > /dev/null && echo TAP-PING-OK && break; done; for i in \$(seq 1 30); do p=\$(wget -q -O - http://10.9.0.1/index.html) && break; sleep 2; done; echo TAP-PAGE=\$p")" \
+		--append "$(cat "$G/append") $FAST_APPEND hvm.modules=virtio_pci,virtio_net hvm.cmd=$(enc "ip link set eth0 up; ip addr add 10.9.0.2/24 dev eth0; for i in \$(seq 1 90); do ping -c 1 -W 2 10.9.0.1 > /dev/null && echo TAP-PING-OK && break; done; for i in \$(seq 1 30); do p=\$(wget -q -O - http://10.9.0.1/index.html) && break; sleep 2; done; echo TAP-PAGE=\$p")" \
 		< /dev/null > "$base.out" 2> "$base.err"
 	RC=$?
 	kill -TERM "$spid" 2> /dev/null	# timeout passes it on to hvm
@@ -318,7 +319,7 @@ test_rng() {
 	rm -f "$base".*
 	run_hvm "$base" "${TMO[$e]}" run --engine "$e" --memory 256M --no-reboot --rng \
 		--kernel "$G/vmlinuz" --initrd "$G/initramfs.cpio.gz" \
-		--append "$(cat "$G/append") hvm.modules=virtio_pci,virtio_rng hvm.cmd=echo RNG=\$(cat /sys/class/misc/hw_random/rng_current) GZ=\$(head -c 4096 /dev/hwrng | gzip -c | wc -c)"
+		--append "$(cat "$G/append") $FAST_APPEND hvm.modules=virtio_pci,virtio_rng hvm.cmd=echo RNG=\$(cat /sys/class/misc/hw_random/rng_current) GZ=\$(head -c 4096 /dev/hwrng | gzip -c | wc -c)"
 	out=$(tr -d '\r' < "$base.out")
 	gz=$(sed -n 's/^RNG=virtio_rng\.0 GZ=\([0-9]*\)$/\1/p' <<< "$out")
 	if [ -z "$gz" ]; then

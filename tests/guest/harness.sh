@@ -81,6 +81,30 @@ probe_engines() {
 			ENGINE_WHY[$e]="not reported by '$HVM probe'"
 		fi
 	done
+	PROBE_AUTO=$(printf '%s\n' "$out" | grep -m1 '^auto: ')
+}
+
+# Kernel arguments for Linux test boots that check devices, not the CPU: the
+# crypto self-tests (RSA/ECDSA bignum code) are ~900M of a cloud kernel's 1.4G
+# boot instructions under emu.  boot/linux keeps them, and fails on any
+# "alg: ... failed", as a check of the emu CPU.
+FAST_APPEND="cryptomgr.notests"
+
+# heavy_guest_engines: for guests of billions of instructions (Linux), keep
+# kvm only where it runs guest kernel code at hardware speed, i.e. where
+# `hvm probe` says --engine auto picks kvm.  A KVM that emulates kernel code
+# (PVM) takes many minutes per boot: those runs belong to `make check-slow`,
+# which names the engine in HVM_ENGINES.
+heavy_guest_engines() {
+	local why
+	[ -n "${HVM_ENGINES:-}" ] && return
+	[ -n "${ENGINE_WHY[kvm]+x}" ] && return
+	case "${PROBE_AUTO:-}" in
+	"auto: emu ("*)
+		why=${PROBE_AUTO#"auto: emu ("}
+		ENGINE_WHY[kvm]="too slow for a Linux boot here: ${why%)} (make check-slow runs it)"
+		;;
+	esac
 }
 
 # run_hvm LOGBASE TIMEOUT ARGS...: run hvm with stdout to LOGBASE.out and
