@@ -72,6 +72,9 @@ struct pc_board {
 	struct rtc *rtc;
 	struct i8042 *kbd;
 	struct reset_ctl *rst;
+	/* A20 gate: on while the 8042 output port (line 0) or port 0x92 (line 1) enables it */
+	struct irq_line a20_line[2];
+	int a20_in[2], a20_on;
 	struct pci_bus pci;
 	struct piix piix;
 	struct fw_cfg *fw;
@@ -86,6 +89,22 @@ struct pc_board {
 	char disk_path[MAX_DISKS][48];	/* OpenFirmware path of cfg->disks[i] */
 	char cdrom_path[48];
 };
+
+static void a20_set(void *opaque, unsigned line, int level)
+{
+	struct pc_board *pc = opaque;
+	int on;
+	pc->a20_in[line & 1] = !!level;
+	on = pc->a20_in[0] || pc->a20_in[1];
+	if (on == pc->a20_on)
+		return;
+	pc->a20_on = on;
+	if (pc->vm->eng_ops->set_a20)
+		pc->vm->eng_ops->set_a20(pc->vm, on);
+	else if (!on)
+		pr_debug("board: A20 gate closed, but the %s engine cannot mask address bit 20",
+			 pc->vm->eng_ops->name);
+}
 
 static int map(struct bus *b, uint64_t base, uint64_t len, const struct io_ops *ops, void *o,
 	       char *err, size_t errlen)
@@ -529,6 +548,12 @@ int machine_pc_build(struct vm *vm, struct chr *console, char *err, size_t errle
 		goto out;
 	}
 	pci_bus_set_cf9(&pc->pci, &cf9_ops, pc->rst);
+	/* Both gates start as a PC leaves them: 8042 output port A20 on, port 0x92 off. */
+	for (int i = 0; i < 2; i++)
+		pc->a20_line[i] = (struct irq_line){ .set = a20_set, .opaque = pc, .line = (unsigned)i };
+	pc->a20_in[0] = pc->a20_on = 1;
+	i8042_set_a20_line(pc->kbd, &pc->a20_line[0]);
+	reset_set_a20_line(pc->rst, &pc->a20_line[1]);
 	pc->piix.isa.opaque = pc;
 	pc->piix.isa.cfg_write = piix3_cfg_write;
 	if (!cfg->no_vga && (r = add_vga(pc, err, errlen)))

@@ -53,6 +53,12 @@ struct engine_ops {
 	 * cannot take MSIs and the board offers no MSI-X capability.
 	 */
 	void (*msi)(struct vm *vm, uint64_t addr, uint32_t data);
+	/*
+	 * The A20 gate (A20M#): off, physical address bit 20 reads as 0 for
+	 * every access the CPUs make.  Device-model lock held.  NULL: the engine
+	 * cannot mask it (A20 stays on).
+	 */
+	void (*set_a20)(struct vm *vm, int on);
 };
 
 extern const struct engine_ops kvm_engine;

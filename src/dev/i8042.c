@@ -18,8 +18,8 @@
  * disable/enable, 0xc0 input port, 0xd0/0xd1 output port (bit 0 low resets,
  * bit 1 is A20), 0xd2/0xd3 write the keyboard/aux output buffer, 0xd4 next
  * byte to the mouse, 0xf0-0xff pulse output lines (bit 0 clear: reset).
- * Anything else is ignored.  Not emulated: the A20 mask itself (the board
- * has none), timeouts and parity errors.
+ * Anything else is ignored.  Output port bit 1 drives the board's A20 line.
+ * Not emulated: timeouts and parity errors.
  */
 #include "dev/i8042.h"
 #include "dev/ps2kbd.h"
@@ -59,6 +59,7 @@ struct i8042 {
 	uint8_t out, out_full, out_aux;	/* the output buffer */
 	uint8_t ram[RAM_SIZE];		/* ram[0] is the command byte */
 	uint8_t outport;
+	const struct irq_line *a20;	/* output port bit 1, to the board's A20 gate */
 	uint8_t cmd_wait;	/* controller command waiting for its data byte, or 0 */
 	uint8_t last_port_cmd;	/* STAT_CMD state */
 	uint8_t xlate_break;	/* translation saw 0xf0: set bit 7 of the next byte */
@@ -133,6 +134,7 @@ static uint8_t i8042_status(const struct i8042 *k)
 static void write_outport(struct i8042 *k, uint8_t v)
 {
 	k->outport = v;
+	irq_set(k->a20, !!(v & OUT_A20));
 	if (!(v & OUT_RESET))
 		vmctl_request(k->ctl, VMREQ_RESET, 0, "i8042 reset (output port)");
 }
@@ -263,6 +265,7 @@ static void i8042_reset(void *opaque)
 		k->ram[i] = 0;
 	CB(k) = CB_DEFAULT;
 	k->outport = OUT_DEFAULT;
+	irq_set(k->a20, 1);
 	k->cmd_wait = 0;
 	k->last_port_cmd = 0;
 	k->xlate_break = 0;
@@ -281,6 +284,11 @@ void i8042_mouse(struct i8042 *k, int dx, int dy, int dz, unsigned buttons)
 {
 	ps2mouse_move(&k->mouse, dx, dy, dz, buttons);
 	fill(k);
+}
+
+void i8042_set_a20_line(struct i8042 *k, const struct irq_line *a20)
+{
+	k->a20 = a20;
 }
 
 int i8042_a20(const struct i8042 *k)

@@ -31,6 +31,8 @@ void i8042_key(struct i8042 *k, unsigned code, int down);
 void i8042_mouse(struct i8042 *k, int dx, int dy, int dz, unsigned buttons);
 /* A20 gate as last set through the output port (command 0xd1). */
 int i8042_a20(const struct i8042 *k);
+/* Drive a20 with output port bit 1 on every change (and 1 on reset). */
+void i8042_set_a20_line(struct i8042 *k, const struct irq_line *a20);
 
 extern const struct io_ops i8042_data_ops;
 extern const struct io_ops i8042_cmd_ops;

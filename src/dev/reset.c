@@ -7,8 +7,9 @@
  *    here.  Reads return the last value written (0 after reset).
  *  - POST port 0x80: writes are discarded (firmware uses it as a delay),
  *    reads return 0xff.
- * Not emulated: the A20 mask itself (the board reads reset_a20() if it
- * ever models the wrap), INIT-only soft reset distinctions.
+ * The A20 bit drives a line to the board, which gates the CPU's address
+ * bit 20 with it and the keyboard controller's.  Not emulated: INIT-only
+ * soft reset distinctions.
  */
 #include "dev/reset.h"
 
@@ -24,6 +25,7 @@ struct reset_ctl {
 	const struct vm_ctl *ctl;
 	uint8_t port92;
 	uint8_t cf9;
+	const struct irq_line *a20;	/* port 0x92 bit 1, to the board's A20 gate */
 };
 
 static uint64_t port92_read(void *opaque, uint64_t off, unsigned size)
@@ -38,6 +40,8 @@ static void port92_write(void *opaque, uint64_t off, unsigned size, uint64_t val
 	uint8_t old = r->port92, v = (uint8_t)val;
 
 	r->port92 = v & (PORT92_A20 | PORT92_FAST_RESET);
+	if ((v ^ old) & PORT92_A20)
+		irq_set(r->a20, !!(v & PORT92_A20));
 	if ((v & PORT92_FAST_RESET) && !(old & PORT92_FAST_RESET))
 		vmctl_request(r->ctl, VMREQ_RESET, 0, "port 0x92 fast reset");
 }
@@ -64,6 +68,7 @@ static void reset_reset(void *opaque)
 	struct reset_ctl *r = opaque;
 	r->port92 = 0;
 	r->cf9 = 0;
+	irq_set(r->a20, 0);
 }
 
 struct reset_ctl *reset_new(const struct vm_ctl *ctl)
@@ -77,6 +82,11 @@ struct reset_ctl *reset_new(const struct vm_ctl *ctl)
 void reset_free(struct reset_ctl *r)
 {
 	free(r);
+}
+
+void reset_set_a20_line(struct reset_ctl *r, const struct irq_line *a20)
+{
+	r->a20 = a20;
 }
 
 int reset_a20(const struct reset_ctl *r)

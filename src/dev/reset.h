@@ -11,6 +11,7 @@
 #define HVM_DEV_RESET_H
 
 #include "core/bus.h"
+#include "core/irq.h"
 #include "core/vmctl.h"
 
 struct reset_ctl;
@@ -19,6 +20,8 @@ struct reset_ctl *reset_new(const struct vm_ctl *ctl);
 void reset_free(struct reset_ctl *r);
 /* A20 as last set through port 0x92 bit 1. */
 int reset_a20(const struct reset_ctl *r);
+/* Drive a20 with port 0x92 bit 1 on every change (and 0 on reset). */
+void reset_set_a20_line(struct reset_ctl *r, const struct irq_line *a20);
 
 extern const struct io_ops port92_ops;
 extern const struct io_ops cf9_ops;

@@ -3,7 +3,7 @@
 GUEST_CC    ?= gcc
 GUEST_LD    ?= ld
 GUEST_B     := $(B)/guest-tests
-GUEST_PROGS := modes uart timer rtc pci fwcfg smp reset hello compute vga input
+GUEST_PROGS := modes uart timer rtc pci fwcfg smp reset hello compute vga input a20
 GUEST_ELFS  := $(GUEST_PROGS:%=$(GUEST_B)/%.elf) $(GUEST_B)/bzimage.bin $(GUEST_B)/initrd.bin
 GUEST_ASFLAGS := -nostdlib -fno-pic -ffreestanding -Itests/guest -Wa,--fatal-warnings
 # Guests are one RWX segment on purpose; older ld lacks the switch.

@@ -77,11 +77,20 @@ TEST(self_test_and_command_byte)
 TEST(output_port_reset_and_a20)
 {
 	struct i8042 *k = mk();
+	struct fake_irq a20;
+	fake_irq_init(&a20);
+	i8042_set_a20_line(k, &a20.line[3]);
 	CHECK_EQ(i8042_a20(k), 1);
 	cmd(k, 0xd1);
 	wr(k, 0x01);			/* A20 off, reset line high */
 	CHECK_EQ(vc.count, 0);
 	CHECK_EQ(i8042_a20(k), 0);
+	CHECK_EQ(a20.level[3], 0);	/* the board's A20 line follows bit 1 */
+	i8042_data_ops.reset(k);
+	CHECK_EQ(a20.level[3], 1);	/* reset opens the gate again */
+	CHECK_EQ(i8042_a20(k), 1);
+	cmd(k, 0xd1);
+	wr(k, 0x01);
 	cmd(k, 0xd0);
 	CHECK_EQ(rd(k), 0x01);
 	cmd(k, 0xd1);

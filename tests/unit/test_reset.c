@@ -20,7 +20,19 @@ TEST(port92_fast_reset_on_rising_edge)
 	CHECK_EQ(vc.last, VMREQ_RESET);
 	port92_ops.write(r, 0, 1, 0x03);		/* no new edge */
 	CHECK_EQ(vc.count, 1);
-	port92_ops.write(r, 0, 1, 0x00);
+	{
+		struct fake_irq a20;
+		fake_irq_init(&a20);
+		reset_set_a20_line(r, &a20.line[2]);
+		port92_ops.write(r, 0, 1, 0x00);
+		CHECK_EQ(a20.level[2], 0);
+		CHECK_EQ(a20.sets[2], 1);	/* driven on the change */
+		port92_ops.write(r, 0, 1, 0x02);
+		CHECK_EQ(a20.level[2], 1);
+		port92_ops.write(r, 0, 1, 0x00);
+		CHECK_EQ(a20.level[2], 0);
+		reset_set_a20_line(r, NULL);
+	}
 	CHECK_EQ(reset_a20(r), 0);
 	port92_ops.write(r, 0, 1, 0x01);
 	CHECK_EQ(vc.count, 2);

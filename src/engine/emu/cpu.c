@@ -31,6 +31,7 @@ void emu_cpu_init(struct emu_cpu *cpu, struct cpu_state *st, struct guest_mem *m
 	cpu->io = io;
 	cpu->io_opaque = io_opaque;
 	cpu->exc_vector = -1;
+	cpu->a20_mask = ~0ULL;
 	cpu->maxphy = 40;
 	if (io && io->cpuid) {
 		uint32_t out[4];

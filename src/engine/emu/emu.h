@@ -174,6 +174,7 @@ struct emu_cpu {
 	volatile int kick;	/* set by another thread: return from emu_run() soon */
 	volatile int irq_hint;	/* an interrupt may be pending: poll the controller */
 	unsigned map_gen;	/* mem->gen the TLBs were filled under */
+	uint64_t a20_mask;	/* ~0, or ~(1 << 20) while the A20 gate is closed */
 
 	/* Test mode: exceptions/port I/O stop emu_run instead of being delivered/dispatched. */
 	int test_mode;

@@ -516,6 +516,20 @@ static void emu_msi(struct vm *vm, uint64_t addr, uint32_t data)
 }
 
 /* Machine reset: PIC, PIT, IOAPIC and every local APIC back to power-on state. */
+/* The A20 gate: every vCPU masks address bit 20 from its next instruction on. */
+static void emu_set_a20(struct vm *vm, int on)
+{
+	struct emu_vm *ew = evm(vm);
+	for (int i = 0; i < vm->nr_vcpus; i++) {
+		struct emu_vcpu *ev = vcpu_of(ew, i);
+		if (ev)
+			ev->cpu.a20_mask = on ? ~0ULL : ~(1ULL << 20);
+	}
+	/* cached translations hold unmasked addresses: flush them like a map change */
+	__atomic_add_fetch(&vm->mem.gen, 1, __ATOMIC_RELEASE);
+	map_changed(ew);
+}
+
 static int emu_vm_reset(struct vm *vm)
 {
 	pthread_mutex_lock(&vm->dm_lock);
@@ -529,6 +543,7 @@ const struct engine_ops emu_engine = {
 	.probe = emu_probe,
 	.vm_init = emu_vm_init,
 	.vm_reset = emu_vm_reset,
+	.set_a20 = emu_set_a20,
 	.msi = emu_msi,
 	.vcpu_init = emu_vcpu_init,
 	.vcpu_run = emu_vcpu_run,

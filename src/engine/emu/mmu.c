@@ -41,7 +41,7 @@ __attribute__((noreturn)) static void page_fault(struct emu_cpu *cpu, uint64_t l
 /* Host pointer to a page-table entry, or NULL (not RAM: treated as not present). */
 static void *pte_ptr(struct emu_cpu *cpu, uint64_t gpa, unsigned size)
 {
-	return gpa_ptr(cpu->mem, gpa, size);
+	return gpa_ptr(cpu->mem, gpa & cpu->a20_mask, size);
 }
 
 static uint64_t pte_load(void *p, unsigned size)
@@ -78,7 +78,17 @@ static void pte_set_bits(void *p, unsigned size, uint64_t bits)
  * Walk the page tables for lin.  Returns 0 and the physical address, or a
  * #PF error code with bit 16 set.
  */
+static int translate(struct emu_cpu *cpu, uint64_t lin, int acc, uint64_t *gpa);
+
+/* Linear to physical, then the A20 gate: closed, address bit 20 reads as 0. */
 int emu_translate(struct emu_cpu *cpu, uint64_t lin, int acc, uint64_t *gpa)
+{
+	int r = translate(cpu, lin, acc, gpa);
+	*gpa &= cpu->a20_mask;
+	return r;
+}
+
+static int translate(struct emu_cpu *cpu, uint64_t lin, int acc, uint64_t *gpa)
 {
 	struct cpu_state *st = cpu->st;
 	int w = acc & ACC_W, u = acc & ACC_U, x = acc & ACC_X;
