@@ -35,7 +35,7 @@ if [ -z "$ONLY" ]; then
 	laneb=$(mktemp)
 	lane tests/boot/run.sh tests/boot/ide.sh tests/boot/virtio.sh tests/boot/legacy.sh > "$laneb" &
 	pid=$!
-	lane tests/cli/run.sh tests/firmware/run.sh tests/display/vnc.sh tests/guest/vga.sh tests/guest/run.sh tests/kut/run.sh | tee -a "$results"
+	lane tests/cli/run.sh tests/firmware/run.sh tests/display/vnc.sh tests/guest/vga.sh tests/guest/run.sh tests/kut/run.sh tests/firmware/linux.sh | tee -a "$results"
 	wait "$pid"
 	tee -a "$results" < "$laneb"
 	rm -f "$laneb"

@@ -163,9 +163,17 @@ static void piix3_cfg_write(struct pci_dev *d, unsigned off, unsigned size, uint
 		pci_intx_refresh(d->opaque);
 }
 
-/* What firmware does before the OS: PIRQ routes and each function's Interrupt Line. */
+/*
+ * What firmware does before the OS: PIRQ routes and each function's Interrupt
+ * Line.  Under --bios the BIOS does it (SeaBIOS: PIRQA-D -> 10, 10, 11, 11):
+ * the registers keep their reset values (routes disabled) until it does.
+ */
 static void pci_firmware_setup(struct pc_board *pc)
 {
+	if (pc->vm->cfg->bios) {
+		pci_intx_refresh(pc);
+		return;
+	}
 	for (unsigned n = 0; n < 4; n++)
 		pc->piix.isa.cfg[PIIX3_PIRQRC + n] = pirq_default_irq[n];
 	for (int i = 0; i < pc->nr_pcidev; i++) {

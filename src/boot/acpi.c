@@ -12,6 +12,7 @@
  * HPET, MCFG.
  */
 #include "boot/acpi.h"
+#include "boot/acpi_irq.h"
 #include "boot/aml.h"
 #include "boot/boot.h"
 #include "layout.h"
@@ -158,29 +159,6 @@ static unsigned build_madt(uint8_t *t, const struct acpi_config *c)
 	return o;
 }
 
-static void build_prt(struct aml *out, unsigned gsi_base)
-{
-	static const uint8_t pkg = AML_PACKAGE_OP;
-	uint8_t eb[16], lb[2048];
-	struct aml list, e;
-
-	aml_init(&list, lb, sizeof(lb));
-	aml_byte(&list, 128);			/* NumElements: 32 slots x 4 pins */
-	for (unsigned slot = 0; slot < 32; slot++)
-		for (unsigned pin = 0; pin < 4; pin++) {
-			aml_init(&e, eb, sizeof(eb));
-			aml_byte(&e, 4);
-			aml_int(&e, (slot << 16) | 0xffff);	/* any function of the slot */
-			aml_int(&e, pin);
-			aml_int(&e, 0);				/* Source 0: GSI in SourceIndex */
-			aml_int(&e, gsi_base + ((slot + pin) & 3));
-			aml_wrap(&list, &pkg, 1, &e);
-		}
-	aml_byte(out, AML_NAME_OP);
-	aml_name(out, "_PRT");
-	aml_wrap(out, &pkg, 1, &list);
-}
-
 /* Word (0x88) / DWord (0x87) Address Space Descriptors, 6.4.3.5.3 and .2: bridge windows. */
 static void crs_word(struct aml *a, uint8_t type, uint8_t tflags, uint16_t min, uint16_t max)
 {
@@ -242,11 +220,14 @@ static void build_crs(struct aml *out)
 	aml_wrap(out, &buf_op, 1, &b);
 }
 
-/* Scope(\_SB) { Device(PCI0) { _HID PNP0A03, _ADR, _UID, _BBN, _CRS [, _PRT] } } */
+/*
+ * Scope(\_SB) { Device(PCI0) { _HID PNP0A03, _ADR, _UID, _BBN, _CRS [, _PRT, ISA_] }
+ *		[LNKA .. LNKD] }
+ */
 static void build_pci(struct aml *out, const struct acpi_config *c)
 {
 	static const uint8_t scope = AML_SCOPE_OP, dev[2] = { AML_EXT_PREFIX, AML_DEVICE_OP };
-	uint8_t db[3072], sb[3072];
+	uint8_t db[6144], sb[6144];
 	struct aml d, s;
 
 	aml_init(&d, db, sizeof(db));
@@ -257,11 +238,13 @@ static void build_pci(struct aml *out, const struct acpi_config *c)
 	aml_name_int(&d, "_BBN", 0);
 	build_crs(&d);
 	if (c->pci_gsi_base)
-		build_prt(&d, c->pci_gsi_base);
+		acpi_aml_pci_prt(&d, c->pci_gsi_base);
 
 	aml_init(&s, sb, sizeof(sb));
 	aml_name(&s, "\\_SB_");
 	aml_wrap(&s, dev, 2, &d);
+	if (c->pci_gsi_base)
+		acpi_aml_pci_links(&s);
 	aml_wrap(out, &scope, 1, &s);
 }
 
@@ -282,6 +265,8 @@ static int build_dsdt(uint8_t *t, size_t cap, const struct acpi_config *c)
 	aml_byte(&a, AML_NAME_OP);
 	aml_name(&a, "_S5_");
 	aml_wrap(&a, &pkg, 1, &s5);
+	if (c->pci && c->pci_gsi_base)
+		acpi_aml_pic(&a);
 	if (c->pci)
 		build_pci(&a, c);
 	if (a.overflow)

@@ -25,8 +25,10 @@ struct acpi_config {
 	 * with _CRS windows: buses 0-255, I/O [0, 0xcf8) and [0xd00, 0x10000),
 	 * MMIO [0xa0000, 0xc0000) and [LAYOUT_PCI_MMIO_START, LAYOUT_PCI_MMIO_END).
 	 * If pci_gsi_base is nonzero, a _PRT routes slot s pin p (INTA = 0)
-	 * to GSI pci_gsi_base + ((s + p) & 3), level, active low; without it
-	 * Linux falls back to each function's Interrupt Line register.
+	 * to GSI pci_gsi_base + ((s + p) & 3), level, active low, in APIC
+	 * mode, and to link device LNKA + ((s + p) & 3) over the PIIX3 PIRQ
+	 * route registers in PIC mode (boot/acpi_irq.h); without it Linux
+	 * falls back to each function's Interrupt Line register.
 	 */
 	int pci;
 	unsigned pci_gsi_base;

@@ -57,18 +57,35 @@ void aml_int(struct aml *a, uint64_t v)
 
 void aml_name(struct aml *a, const char *name)
 {
-	size_t n;
+	size_t n, segs;
 	if (*name == '\\') {
 		aml_byte(a, '\\');
 		name++;
 	}
 	n = strlen(name);
-	/* Single NameSeg only (DualNamePath/MultiNamePath are not needed here). */
-	if (n != 4) {
+	/* NameSeg, DualNamePath (0x2e) or MultiNamePath (0x2f, count): "AAAA.BBBB..." */
+	if (n < 4 || (n + 1) % 5 != 0) {
 		a->overflow = 1;
 		return;
 	}
-	aml_bytes(a, name, 4);
+	segs = (n + 1) / 5;
+	for (size_t i = 1; i < segs; i++)
+		if (name[5 * i - 1] != '.') {
+			a->overflow = 1;
+			return;
+		}
+	if (segs > 255) {
+		a->overflow = 1;
+		return;
+	}
+	if (segs == 2) {
+		aml_byte(a, AML_DUAL_NAME_PREFIX);
+	} else if (segs > 2) {
+		aml_byte(a, AML_MULTI_NAME_PREFIX);
+		aml_byte(a, (uint8_t)segs);
+	}
+	for (size_t i = 0; i < segs; i++)
+		aml_bytes(a, name + 5 * i, 4);
 }
 
 void aml_wrap(struct aml *a, const uint8_t *op, size_t oplen, const struct aml *body)

@@ -234,8 +234,10 @@ TEST(dsdt_prt_routing)
 	CHECK(find_all(&m, &t));
 	d = t.dsdt;
 	len = get_le32(d + 4);
-	o = find_name(d, len, "_PRT");
+	/* Name(PRTA, Package(128) { ... }): the APIC-mode table */
+	o = find_name(d, len, "PRTA");
 	CHECK(o);
+	CHECK_EQ(d[o - 5], AML_NAME_OP);
 	CHECK_EQ(d[o], AML_PACKAGE_OP);
 	end = o + 1 + pkglen(d + o + 1, &n);
 	CHECK(end <= len);
@@ -280,8 +282,18 @@ TEST(dsdt_pci_structure)
 	CHECK(find_all(&m, &t));
 	d = t.dsdt;
 	len = get_le32(d + 4);
-	/* Top level: Name(_S5_, pkg) then Scope(\_SB_) spanning exactly to the end. */
+	/* Top level: Name(_S5_, pkg), Name(PICF, 0), Method(\_PIC, 1), then
+	 * Scope(\_SB_) spanning exactly to the end. */
 	o = 42 + pkglen(d + 42, &n);
+	CHECK_EQ(d[o], AML_NAME_OP);
+	CHECK(!memcmp(d + o + 1, "PICF", 4));
+	CHECK_EQ(d[o + 5], AML_ZERO);
+	o += 6;
+	CHECK_EQ(d[o], AML_METHOD_OP);
+	l = pkglen(d + o + 1, &n);
+	CHECK(!memcmp(d + o + 1 + n, "\\_PIC\x01\x70\x68PICF", 12));	/* Store(Arg0, PICF) */
+	CHECK_EQ(l, n + 12);
+	o += 1 + l;
 	CHECK_EQ(d[o], AML_SCOPE_OP);
 	l = pkglen(d + o + 1, &n);
 	CHECK_EQ(o + 1 + l, len);
@@ -290,8 +302,22 @@ TEST(dsdt_pci_structure)
 	CHECK_EQ(d[o], AML_EXT_PREFIX);
 	CHECK_EQ(d[o + 1], AML_DEVICE_OP);
 	l = pkglen(d + o + 2, &n);
-	CHECK_EQ(o + 2 + l, len);
+	CHECK(o + 2 + l < len);				/* LNKA-D follow PCI0 */
 	CHECK(!memcmp(d + o + 2 + n, "PCI0", 4));
+	{
+		uint32_t lo = o + 2 + l, ll;
+		unsigned k;
+		for (int i = 0; i < 4; i++) {
+			char nm[5] = "LNKA";
+			nm[3] = (char)('A' + i);
+			CHECK_EQ(d[lo], AML_EXT_PREFIX);
+			CHECK_EQ(d[lo + 1], AML_DEVICE_OP);
+			ll = pkglen(d + lo + 2, &k);
+			CHECK(!memcmp(d + lo + 2 + k, nm, 4));
+			lo += 2 + ll;
+		}
+		CHECK_EQ(lo, len);
+	}
 	/* _HID EisaId("PNP0A03") = 0x030AD041 */
 	o += 2 + n + 4;
 	CHECK_EQ(d[o], AML_NAME_OP);
@@ -300,6 +326,161 @@ TEST(dsdt_pci_structure)
 	CHECK_EQ(get_le32(d + o + 6), 0x030AD041);
 	CHECK_EQ(aml_eisaid("PNP0A03"), 0x030AD041);
 	mem_destroy(&m);
+}
+
+/* Package(4) { slot << 16 | 0xffff, pin, \_SB_.LNKx, 0 } entries of PRTP. */
+TEST(dsdt_prt_pic_links)
+{
+	static const uint8_t link[] = { '\\', AML_DUAL_NAME_PREFIX, '_', 'S', 'B', '_', 'L', 'N', 'K' };
+	struct guest_mem m;
+	struct tables t;
+	const uint8_t *d;
+	uint32_t len, o, end;
+	unsigned n, seen = 0;
+	CHECK_EQ(build(&m, 1, 1), 0);
+	CHECK(find_all(&m, &t));
+	d = t.dsdt;
+	len = get_le32(d + 4);
+	o = find_name(d, len, "PRTP");
+	CHECK(o);
+	CHECK_EQ(d[o], AML_PACKAGE_OP);
+	end = o + 1 + pkglen(d + o + 1, &n);
+	CHECK(end <= len);
+	o += 1 + n;
+	CHECK_EQ(d[o], 128);
+	o++;
+	while (o < end) {
+		uint64_t v;
+		uint32_t e_end;
+		unsigned k;
+		CHECK_EQ(d[o], AML_PACKAGE_OP);
+		e_end = o + 1 + pkglen(d + o + 1, &n);
+		o += 1 + n;
+		CHECK_EQ(d[o], 4);
+		o++;
+		CHECK((k = aml_get_int(d + o, &v)));
+		CHECK_EQ(v, ((uint64_t)(seen / 4) << 16) | 0xffff);
+		o += k;
+		CHECK((k = aml_get_int(d + o, &v)));
+		CHECK_EQ(v, seen % 4);
+		o += k;
+		CHECK(!memcmp(d + o, link, sizeof(link)));
+		CHECK_EQ(d[o + sizeof(link)], 'A' + ((seen / 4 + seen % 4) & 3));
+		o += sizeof(link) + 1;
+		CHECK((k = aml_get_int(d + o, &v)));
+		CHECK_EQ(v, 0);
+		o += k;
+		CHECK_EQ(o, e_end);
+		seen++;
+	}
+	CHECK_EQ(o, end);
+	CHECK_EQ(seen, 128);
+	/* Method(_PRT) { If (PICF) { Return (PRTA) } Return (PRTP) } */
+	o = find_name(d, len, "_PRT");
+	CHECK(o);
+	CHECK_EQ(d[o], 0);				/* no arguments */
+	CHECK(!memcmp(d + o + 1, "\xa0\x0aPICF\xa4PRTA\xa4PRTP", 16));
+	CHECK_EQ(pkglen(d + o - 5, &n), 4 + 1 + 16 + n);
+	mem_destroy(&m);
+}
+
+/* Device(name): offset after its name and the device's end in *end, or 0. */
+static uint32_t find_device(const uint8_t *d, uint32_t len, const char *name, uint32_t *end)
+{
+	for (uint32_t o = 36; o + 8 <= len; o++) {
+		unsigned n;
+		uint32_t l;
+		if (d[o] != AML_EXT_PREFIX || d[o + 1] != AML_DEVICE_OP)
+			continue;
+		l = pkglen(d + o + 2, &n);
+		if (o + 2 + n + 4 <= len && !memcmp(d + o + 2 + n, name, 4)) {
+			*end = o + 2 + l;
+			return o + 2 + n + 4;
+		}
+	}
+	return 0;
+}
+
+/* The link devices read and write the PIIX3 PIRQ route registers of 00:01.0. */
+TEST(dsdt_link_devices)
+{
+	static const uint8_t prs[] = { AML_NAME_OP, '_', 'P', 'R', 'S', AML_BUFFER_OP, 9,
+				       AML_BYTE_PREFIX, 6, 0x23, 0x20, 0x0c, 0x18, 0x79, 0x00 };
+	static const uint8_t region[] = { AML_EXT_PREFIX, AML_OPREGION_OP, 'P', 'I', 'R', 'Q',
+					  0x02, AML_BYTE_PREFIX, 0x60, AML_BYTE_PREFIX, 4 };
+	static const uint8_t field[] = { 'P', 'I', 'R', 'Q', 0x01, 'P', 'R', 'Q', 'A', 8,
+					 'P', 'R', 'Q', 'B', 8, 'P', 'R', 'Q', 'C', 8,
+					 'P', 'R', 'Q', 'D', 8 };
+	struct guest_mem m;
+	struct tables t;
+	const uint8_t *d;
+	uint32_t len, o;
+	unsigned n;
+	CHECK_EQ(build(&m, 1, 1), 0);
+	CHECK(find_all(&m, &t));
+	d = t.dsdt;
+	len = get_le32(d + 4);
+	o = find_name(d, len, "ISA_");
+	CHECK(o);
+	CHECK_EQ(d[o], AML_NAME_OP);
+	CHECK(!memcmp(d + o + 1, "_ADR", 4));
+	CHECK_EQ(d[o + 5], AML_DWORD_PREFIX);
+	CHECK_EQ(get_le32(d + o + 6), 0x00010000);
+	CHECK(!memcmp(d + o + 10, region, sizeof(region)));
+	o += 10 + sizeof(region);
+	CHECK_EQ(d[o], AML_EXT_PREFIX);
+	CHECK_EQ(d[o + 1], AML_FIELD_OP);
+	CHECK_EQ(pkglen(d + o + 2, &n), n + sizeof(field));
+	CHECK(!memcmp(d + o + 2 + n, field, sizeof(field)));
+	for (int i = 0; i < 4; i++) {
+		char nm[5] = "LNKA";
+		uint8_t reg[] = { '\\', AML_MULTI_NAME_PREFIX, 4, '_', 'S', 'B', '_', 'P', 'C', 'I', '0',
+				  'I', 'S', 'A', '_', 'P', 'R', 'Q', (uint8_t)('A' + i) };
+		uint32_t dev_end, uses = 0;
+		nm[3] = (char)('A' + i);
+		o = find_device(d, len, nm, &dev_end);
+		CHECK(o);
+		CHECK(dev_end <= len);
+		CHECK_EQ(d[o], AML_NAME_OP);
+		CHECK(!memcmp(d + o + 1, "_HID", 4));
+		CHECK_EQ(get_le32(d + o + 6), aml_eisaid("PNP0C0F"));
+		CHECK_EQ(d[o + 10], AML_NAME_OP);
+		CHECK(!memcmp(d + o + 11, "_UID", 4));
+		{
+			uint64_t uid;
+			unsigned k = aml_get_int(d + o + 15, &uid);
+			CHECK(k);
+			CHECK_EQ(uid, (uint64_t)i + 1);
+			CHECK(!memcmp(d + o + 15 + k, prs, sizeof(prs)));
+		}
+		for (uint32_t p = o; p + sizeof(reg) <= len && p < dev_end; p++)
+			if (!memcmp(d + p, reg, sizeof(reg)))
+				uses++;
+		CHECK_EQ(uses, 5);	/* _CRS reads it, _SRS writes it twice, _DIS twice */
+	}
+	mem_destroy(&m);
+}
+
+TEST(aml_name_paths)
+{
+	uint8_t b[32];
+	struct aml a;
+	aml_init(&a, b, sizeof(b));
+	aml_name(&a, "\\_SB_.PCI0");
+	CHECK(!a.overflow);
+	CHECK_EQ(a.len, 10);
+	CHECK(!memcmp(b, "\\\x2e_SB_PCI0", 10));
+	aml_init(&a, b, sizeof(b));
+	aml_name(&a, "AAAA.BBBB.CCCC");
+	CHECK(!a.overflow);
+	CHECK_EQ(a.len, 14);
+	CHECK(!memcmp(b, "\x2f\x03" "AAAABBBBCCCC", 14));
+	const char *bad[] = { "ABC", "ABCDE", "ABCD.", "ABCD.EF", "ABCD_EFGH", "\\", "" };
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		aml_init(&a, b, sizeof(b));
+		aml_name(&a, bad[i]);
+		CHECK(a.overflow);
+	}
 }
 
 TEST(pkglen_encoding)
@@ -350,6 +531,9 @@ TEST_MAIN_BEGIN("acpi")
 	RUN(dsdt_s5);
 	RUN(dsdt_pci_structure);
 	RUN(dsdt_prt_routing);
+	RUN(dsdt_prt_pic_links);
+	RUN(dsdt_link_devices);
+	RUN(aml_name_paths);
 	RUN(pkglen_encoding);
 	RUN(bad_config);
 TEST_MAIN_END()
