@@ -5,30 +5,38 @@
  * hvm binary needs the library only when --vnc is given.  Its data
  * structures come from the header; the soname pins their ABI.
  *
- * Everything runs on the I/O loop thread with the device-model lock held: a
- * timer at ~30 Hz renders the display source, compares the frame with the
- * previous one in bands of rows and marks the changed rectangles (or gives
- * the library a new framebuffer when the mode size changed), then lets
- * libvncserver poll its clients without waiting (rfbProcessEvents with a
- * zero timeout), which calls back with key and pointer events.
+ * The server runs on a thread of its own, and everything the library does
+ * happens there.  The thread polls the listening socket, the viewers'
+ * sockets and a wake-up eventfd, with a ~30 Hz tick while a viewer is
+ * connected.  On a tick it takes the device-model lock only to render the
+ * display source into a private frame; comparing that frame with the last
+ * one, converting the changed bands into the library's framebuffer and
+ * marking them happen after the lock is dropped.  Then libvncserver reads
+ * the viewers' messages and sends their updates (rfbProcessEvents with a
+ * zero timeout), all without the lock; its key and pointer callbacks take
+ * the lock just to hand the event to the display source.  So a viewer that
+ * stops reading (or stalls mid-message) holds up only this thread, for at
+ * most rfbMaxClientWait (set to 500 ms) before libvncserver drops it; the
+ * guest and its devices run on.
  *
  * hvm listens itself, for TCP (--vnc [HOST]:N, port 5900 + N, 127.0.0.1
  * by default) and for unix sockets (--vnc unix:PATH; 0.9.14 has no unix
  * listener), and hands each accepted socket to rfbNewClient.  A viewer that
- * goes away is just a closed client; the guest runs on.
+ * goes away is just a closed client; the guest runs on.  vnc_stop wakes
+ * the thread, joins it and then tears the library's state down.
  *
  * Not here: authentication or TLS (keep it on loopback or a private unix
  * socket), clipboard, audio, a cursor of our own (the guest draws its own).
- * A viewer that stops reading (or stalls mid-message) holds the loop, and
- * so the device model, for at most rfbMaxClientWait (set to 500 ms), after
- * which libvncserver drops it.
  */
 #define _GNU_SOURCE
 #include "host/vnc.h"
 #include "core/log.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +46,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -50,7 +58,7 @@
 #endif
 
 #define VNC_PORT_BASE	5900
-#define VNC_TICK_NS	33000000ull	/* ~30 Hz */
+#define VNC_TICK_MS	33		/* ~30 Hz */
 #define VNC_BAND	16		/* rows compared and marked together */
 #define VNC_MAX_CLIENTS	8
 
@@ -136,17 +144,26 @@ struct vnc_lib {
 	__typeof__(rfbMarkRectAsModified) *mark_rect;
 	__typeof__(rfbNewFramebuffer) *new_framebuffer;
 	__typeof__(rfbNewClient) *new_client;
+	__typeof__(rfbShutdownServer) *shutdown_server;
+	__typeof__(rfbScreenCleanup) *screen_cleanup;
 	rfbLogProc *log, *err;
 	int *max_client_wait;
 };
 
+/*
+ * After vnc_start returns, every field but dm_lock, src and the stop
+ * handshake (stop, wake_fd) belongs to the server thread.
+ */
 struct vnc {
 	struct vnc_lib lib;
 	const struct display_src *src;
-	struct clock *clk;
-	struct timer *tick;
+	pthread_mutex_t *dm_lock;
 	rfbScreenInfoPtr screen;
-	int listen_fd;
+	int listen_fd, wake_fd;
+	char unix_path[sizeof(((struct sockaddr_un *)0)->sun_path)];	/* "" for TCP */
+	pthread_t thread;
+	int running;
+	int stop;			/* __atomic: vnc_stop asks the thread to end */
 	struct fb cur;			/* the last render */
 	uint32_t *vfb;			/* the library's framebuffer, in its pixel format */
 	unsigned w, h;
@@ -191,6 +208,8 @@ static int load_lib(struct vnc_lib *l, char *err, size_t errlen)
 	SYM(mark_rect, "rfbMarkRectAsModified");
 	SYM(new_framebuffer, "rfbNewFramebuffer");
 	SYM(new_client, "rfbNewClient");
+	SYM(shutdown_server, "rfbShutdownServer");
+	SYM(screen_cleanup, "rfbScreenCleanup");
 	SYM(log, "rfbLog");
 	SYM(err, "rfbErr");
 	SYM(max_client_wait, "rfbMaxClientWait");
@@ -252,11 +271,17 @@ static int resize(struct vnc *v, unsigned w, unsigned h)
 	return 0;
 }
 
-/* Render and hand what changed to the library. */
+/*
+ * Render and hand what changed to the library.  Only the render holds the
+ * device-model lock: it writes cur, which nothing else touches.
+ */
 static void refresh(struct vnc *v)
 {
-	int changed = v->src->render(v->src->opaque, &v->cur);
+	int changed;
 
+	pthread_mutex_lock(v->dm_lock);
+	changed = v->src->render(v->src->opaque, &v->cur);
+	pthread_mutex_unlock(v->dm_lock);
 	if (!v->cur.w || !v->cur.h || !v->cur.px)
 		return;
 	if (v->cur.w != v->w || v->cur.h != v->h) {
@@ -267,23 +292,16 @@ static void refresh(struct vnc *v)
 	}
 }
 
-static void vnc_tick(void *opaque)
-{
-	struct vnc *v = opaque;
-
-	timer_mod(v->tick, clock_now(v->clk) + VNC_TICK_NS);
-	if (!v->nr_clients)
-		return;		/* nobody looks: don't render */
-	refresh(v);
-	v->lib.process_events(v->screen, 0);
-}
-
 static void vnc_key(rfbBool down, rfbKeySym sym, rfbClientPtr cl)
 {
 	struct vnc *v = cl->screen->screenData;
 	unsigned code = vnc_keysym_to_code((unsigned)sym);
-	if (code && v->src->key)
-		v->src->key(v->src->opaque, code, !!down);
+
+	if (!code || !v->src->key)
+		return;
+	pthread_mutex_lock(v->dm_lock);
+	v->src->key(v->src->opaque, code, !!down);
+	pthread_mutex_unlock(v->dm_lock);
 }
 
 static void vnc_pointer(int mask, int x, int y, rfbClientPtr cl)
@@ -298,8 +316,11 @@ static void vnc_pointer(int mask, int x, int y, rfbClientPtr cl)
 	v->last_x = x;
 	v->last_y = y;
 	v->last_mask = m;
-	if (v->src->pointer)
-		v->src->pointer(v->src->opaque, dx, dy, dz, buttons);
+	if (!v->src->pointer)
+		return;
+	pthread_mutex_lock(v->dm_lock);
+	v->src->pointer(v->src->opaque, dx, dy, dz, buttons);
+	pthread_mutex_unlock(v->dm_lock);
 }
 
 static void vnc_client_gone(rfbClientPtr cl)
@@ -320,10 +341,9 @@ static enum rfbNewClientAction vnc_new_client(rfbClientPtr cl)
 	return RFB_CLIENT_ACCEPT;
 }
 
-static void vnc_accept(void *opaque, int fd, uint32_t events)
+static void vnc_accept(struct vnc *v)
 {
-	struct vnc *v = opaque;
-	int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+	int c = accept4(v->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 
 	if (c < 0)
 		return;
@@ -331,8 +351,62 @@ static void vnc_accept(void *opaque, int fd, uint32_t events)
 	refresh(v);
 	if (!v->lib.new_client(v->screen, c))
 		pr_info("vnc: viewer refused");
-	/* Greet it now rather than at the next tick. */
-	v->lib.process_events(v->screen, 0);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Room for the wake-up and listening sockets and every viewer's. */
+#define VNC_POLL_FDS	(2 + 2 * VNC_MAX_CLIENTS)
+
+static void *vnc_thread(void *opaque)
+{
+	struct vnc *v = opaque;
+	uint64_t next_tick = now_ms();
+
+	while (!__atomic_load_n(&v->stop, __ATOMIC_ACQUIRE)) {
+		struct pollfd pfd[VNC_POLL_FDS];
+		int n = 0, timeout = -1;
+		uint64_t now;
+
+		pfd[n++] = (struct pollfd){ .fd = v->wake_fd, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = v->listen_fd, .events = POLLIN };
+		/* Only this thread adds or drops clients: the list is stable here. */
+		for (rfbClientPtr cl = v->screen->clientHead; cl && n < VNC_POLL_FDS; cl = cl->next)
+			if (cl->sock >= 0)
+				pfd[n++] = (struct pollfd){ .fd = cl->sock, .events = POLLIN };
+		if (v->nr_clients) {
+			now = now_ms();
+			timeout = next_tick > now ? (int)(next_tick - now) : 0;
+		}
+		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR) {
+			pr_err("vnc: poll: %m");
+			break;
+		}
+		if (pfd[0].revents) {
+			uint64_t cnt;
+			if (read(v->wake_fd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
+				pr_warn("vnc: wake-up: %m");
+			continue;	/* check stop */
+		}
+		if (pfd[1].revents & POLLIN)
+			vnc_accept(v);
+		now = now_ms();
+		if (!v->nr_clients) {
+			next_tick = now;
+		} else if (now >= next_tick) {
+			refresh(v);
+			next_tick = now + VNC_TICK_MS;
+		}
+		/* Viewers' messages in, updates out; may block on a slow viewer, without the lock. */
+		if (v->screen->clientHead)
+			v->lib.process_events(v->screen, 0);
+	}
+	return NULL;
 }
 
 static int listen_unix(const char *path, char *err, size_t errlen)

@@ -15,7 +15,8 @@
 #                         label runs cat.c32 on a file of the CD: the file's
 #                         text reaches the serial port (isolinux SERIAL 0;
 #                         its DISPLAY/SAY output at config time goes to the
-#                         screen only, for a --screendump check)
+#                         screen only); the VGA text screen (--screendump .txt
+#                         on SIGTERM) shows the ISOLINUX banner and the file
 # banner@kvm and mbr-ide@kvm run the same checks under --engine kvm where
 # `hvm probe` says kvm is available (HVM_ENGINES=emu skips them);
 # tests/firmware/expected-fail.txt turns a listed failure into a SKIP.
@@ -201,6 +202,7 @@ CFG
 		rm -f "$LOGDIR/$name".*
 		"$HVM" run --engine emu --memory 64M --bios "$BIOS" --cdrom "$W/boot.iso" --boot d \
 			--serial "file:$LOGDIR/$name.serial" --debugcon "file:$LOGDIR/$name.debugcon" \
+			--screendump "$LOGDIR/$name.txt" \
 			</dev/null >/dev/null 2>"$LOGDIR/$name.stderr" &
 		pid=$!
 		for _ in $(seq 1 $((TMO * 5))); do
@@ -217,6 +219,10 @@ CFG
 			fail firmware/iso "no ISOLINUX banner on the serial port ($s)"
 		elif ! grep -q 'HVM ISOLINUX FILE TEXT' "$s"; then
 			fail firmware/iso "cat.c32 did not print msg.txt on the serial port ($s)"
+		elif ! grep -q '^ISOLINUX ' "$LOGDIR/$name.txt" 2>/dev/null ||
+		     ! grep -q 'HVM ISOLINUX FILE TEXT' "$LOGDIR/$name.txt"; then
+			# the VGA text screen, dumped when the test stops hvm (SIGTERM)
+			fail firmware/iso "ISOLINUX banner or msg.txt missing on the VGA text screen ($LOGDIR/$name.txt)"
 		else
 			pass firmware/iso
 		fi
