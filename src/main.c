@@ -222,6 +222,7 @@ static int cmd_run(int argc, char **argv)
 	struct vm *vm;
 	struct loop *loop;
 	struct chr *con = NULL, *dcon = NULL;
+	struct vnc *vnc = NULL;
 	char err[256] = "";
 	int r, status;
 
@@ -313,8 +314,7 @@ static int cmd_run(int argc, char **argv)
 	if (r)
 		return r;
 	if (cfg.vnc) {
-		struct vnc *vnc;
-		r = vnc_start(&vnc, cfg.vnc, machine_pc_display(vm), vm->clock, loop, err, sizeof(err));
+		r = vnc_start(&vnc, cfg.vnc, machine_pc_display(vm), &vm->dm_lock, err, sizeof(err));
 		if (r) {
 			fprintf(stderr, "hvm: --vnc '%s': %s\n", cfg.vnc, err);
 			return r == -ENOMEM ? 125 : 2;
@@ -382,6 +382,7 @@ static int cmd_run(int argc, char **argv)
 		break;
 	}
 	loop_stop(loop);
+	vnc_stop(vnc);
 	fflush(stdout);
 	if (cfg.screendump)
 		dump_screen(vm, cfg.screendump);

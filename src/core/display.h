@@ -2,8 +2,9 @@
  * What a display front end (VNC, screendump) sees of the board: a way to
  * render the screen and a way to send keys and pointer motion.  The board
  * fills one in from its VGA card and i8042; front ends in src/host use it
- * and never see the devices themselves.  Every callback runs with the
- * device-model lock held (front ends run on the I/O loop thread).
+ * and never see the devices themselves.  Front ends call every callback
+ * with the device-model lock held (the VNC server takes it on its own
+ * thread just for the call).
  */
 #ifndef HVM_DISPLAY_H
 #define HVM_DISPLAY_H

@@ -15,15 +15,20 @@
  * the viewers' messages and sends their updates (rfbProcessEvents with a
  * zero timeout), all without the lock; its key and pointer callbacks take
  * the lock just to hand the event to the display source.  So a viewer that
- * stops reading (or stalls mid-message) holds up only this thread, for at
- * most rfbMaxClientWait (set to 500 ms) before libvncserver drops it; the
- * guest and its devices run on.
+ * stops reading (or stalls mid-message) holds up only this thread and the
+ * other viewers, never the guest: libvncserver drops a viewer after a
+ * message stalled half-read for rfbMaxClientWait (set to 500 ms), or after
+ * 5 s in which a write made no progress (its fixed select step).
  *
  * hvm listens itself, for TCP (--vnc [HOST]:N, port 5900 + N, 127.0.0.1
  * by default) and for unix sockets (--vnc unix:PATH; 0.9.14 has no unix
  * listener), and hands each accepted socket to rfbNewClient.  A viewer that
  * goes away is just a closed client; the guest runs on.  vnc_stop wakes
- * the thread, joins it and then tears the library's state down.
+ * the thread, shuts the viewers' sockets down (through dups kept for the
+ * purpose) and, until it ends, kicks it with a signal: a write libvncserver
+ * is waiting on (select, which no signal restarts) then fails with EPIPE
+ * at once, even on a unix socket, whose select never reports a shut-down
+ * socket writable.  Then it tears the library's state down.
  *
  * Not here: authentication or TLS (keep it on loopback or a private unix
  * socket), clipboard, audio, a cursor of our own (the guest draws its own).
@@ -43,6 +48,7 @@
 
 #include <arpa/inet.h>
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -61,6 +67,8 @@
 #define VNC_TICK_MS	33		/* ~30 Hz */
 #define VNC_BAND	16		/* rows compared and marked together */
 #define VNC_MAX_CLIENTS	8
+#define VNC_KICK_SIGNAL	SIGUSR2	/* interrupts the thread's select (SIGUSR1: KVM kicks) */
+#define VNC_KICK_MS	20
 
 struct vnc_spec {
 	int is_unix;
@@ -125,10 +133,14 @@ int vnc_check_spec(const char *spec, char *why, size_t whylen)
 #ifndef HAVE_VNC_HEADER
 
 int vnc_start(struct vnc **out, const char *spec, const struct display_src *src,
-	      struct clock *clk, struct loop *loop, char *err, size_t errlen)
+	      pthread_mutex_t *dm_lock, char *err, size_t errlen)
 {
 	snprintf(err, errlen, "hvm was built without libvncserver's header (libvncserver-dev)");
 	return -ENOTSUP;
+}
+
+void vnc_stop(struct vnc *v)
+{
 }
 
 #else
@@ -168,6 +180,15 @@ struct vnc {
 	uint32_t *vfb;			/* the library's framebuffer, in its pixel format */
 	unsigned w, h;
 	int nr_clients;
+	/*
+	 * A dup of each viewer's socket, so that vnc_stop can shut the
+	 * connections down under a thread stuck writing to one (libvncserver
+	 * waits on a full socket in 5 s steps).  Under fds_lock: the thread
+	 * fills and closes them, vnc_stop shuts them down.
+	 */
+	pthread_mutex_t fds_lock;
+	int dup_fd[VNC_MAX_CLIENTS];
+	int pending_fd;			/* the dup for the client being added, or -1 */
 	int last_x, last_y;		/* pointer position last seen, -1: none yet */
 	unsigned last_mask;		/* VNC button mask last seen */
 };
@@ -326,6 +347,14 @@ static void vnc_pointer(int mask, int x, int y, rfbClientPtr cl)
 static void vnc_client_gone(rfbClientPtr cl)
 {
 	struct vnc *v = cl->screen->screenData;
+	int *slot = cl->clientData;
+
+	pthread_mutex_lock(&v->fds_lock);
+	if (slot && *slot >= 0) {
+		close(*slot);
+		*slot = -1;
+	}
+	pthread_mutex_unlock(&v->fds_lock);
 	v->nr_clients--;
 	pr_info("vnc: viewer left (%d left)", v->nr_clients);
 }
@@ -333,8 +362,19 @@ static void vnc_client_gone(rfbClientPtr cl)
 static enum rfbNewClientAction vnc_new_client(rfbClientPtr cl)
 {
 	struct vnc *v = cl->screen->screenData;
+	int i;
+
 	if (v->nr_clients >= VNC_MAX_CLIENTS)
 		return RFB_CLIENT_REFUSE;
+	pthread_mutex_lock(&v->fds_lock);
+	for (i = 0; i < VNC_MAX_CLIENTS && v->dup_fd[i] >= 0; i++)
+		;
+	if (v->pending_fd >= 0 && i < VNC_MAX_CLIENTS) {	/* at most one slot per client */
+		v->dup_fd[i] = v->pending_fd;
+		v->pending_fd = -1;
+		cl->clientData = &v->dup_fd[i];
+	}
+	pthread_mutex_unlock(&v->fds_lock);
 	v->nr_clients++;
 	cl->clientGoneHook = vnc_client_gone;
 	pr_info("vnc: viewer connected (%d)", v->nr_clients);
@@ -349,8 +389,18 @@ static void vnc_accept(struct vnc *v)
 		return;
 	/* The size the viewer is told must be the mode's: not every viewer can resize. */
 	refresh(v);
+	v->pending_fd = fcntl(c, F_DUPFD_CLOEXEC, 0);
 	if (!v->lib.new_client(v->screen, c))
 		pr_info("vnc: viewer refused");
+	if (v->pending_fd >= 0) {	/* not taken by vnc_new_client */
+		close(v->pending_fd);
+		v->pending_fd = -1;
+	}
+}
+
+static void vnc_kick(int sig)
+{
+	(void)sig;	/* only there to interrupt a system call */
 }
 
 static uint64_t now_ms(void)
@@ -468,8 +518,28 @@ static int listen_tcp(const char *host, int port, char *err, size_t errlen)
 	return fd;
 }
 
+/* Undo vnc_start; the thread, if any, has ended. */
+static void vnc_free(struct vnc *v)
+{
+	if (v->screen) {
+		v->lib.shutdown_server(v->screen, TRUE);	/* drops the viewers */
+		v->lib.screen_cleanup(v->screen);
+	}
+	if (v->listen_fd >= 0) {
+		close(v->listen_fd);
+		if (v->unix_path[0])
+			unlink(v->unix_path);
+	}
+	if (v->wake_fd >= 0)
+		close(v->wake_fd);
+	fb_free(&v->cur);
+	free(v->vfb);
+	pthread_mutex_destroy(&v->fds_lock);
+	free(v);
+}
+
 int vnc_start(struct vnc **out, const char *spec, const struct display_src *src,
-	      struct clock *clk, struct loop *loop, char *err, size_t errlen)
+	      pthread_mutex_t *dm_lock, char *err, size_t errlen)
 {
 	struct vnc_spec s;
 	struct vnc *v;
@@ -486,9 +556,19 @@ int vnc_start(struct vnc **out, const char *spec, const struct display_src *src,
 	if (!v)
 		return -ENOMEM;
 	v->src = src;
-	v->clk = clk;
+	v->dm_lock = dm_lock;
 	v->listen_fd = -1;
 	v->last_x = v->last_y = -1;
+	v->pending_fd = -1;
+	for (int i = 0; i < VNC_MAX_CLIENTS; i++)
+		v->dup_fd[i] = -1;
+	pthread_mutex_init(&v->fds_lock, NULL);
+	v->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (v->wake_fd < 0) {
+		r = -errno;
+		snprintf(err, errlen, "eventfd: %s", strerror(-r));
+		goto fail;
+	}
 	r = load_lib(&v->lib, err, errlen);
 	if (r)
 		goto fail;
@@ -497,6 +577,11 @@ int vnc_start(struct vnc **out, const char *spec, const struct display_src *src,
 	*v->lib.max_client_wait = 500;
 	/* A viewer closing its socket must not kill hvm. */
 	signal(SIGPIPE, SIG_IGN);
+	{
+		struct sigaction sa = { .sa_handler = vnc_kick };
+		sigemptyset(&sa.sa_mask);
+		sigaction(VNC_KICK_SIGNAL, &sa, NULL);
+	}
 
 	v->listen_fd = s.is_unix ? listen_unix(s.path, err, errlen) :
 				   listen_tcp(s.host, s.port, err, errlen);
@@ -504,6 +589,8 @@ int vnc_start(struct vnc **out, const char *spec, const struct display_src *src,
 		r = v->listen_fd;
 		goto fail;
 	}
+	if (s.is_unix)
+		strcpy(v->unix_path, s.path);
 	/* Start at 640x480 black until the first render says otherwise. */
 	v->w = 640;
 	v->h = 480;
@@ -523,18 +610,18 @@ int vnc_start(struct vnc **out, const char *spec, const struct display_src *src,
 	v->screen->httpPort = 0;
 	v->screen->alwaysShared = TRUE;
 	v->screen->cursor = NULL;
+	v->screen->deferUpdateTime = 0;	/* the tick paces updates already */
 	v->screen->kbdAddEvent = vnc_key;
 	v->screen->ptrAddEvent = vnc_pointer;
 	v->screen->newClientHook = vnc_new_client;
 	v->lib.init_server(v->screen);
 
-	v->tick = timer_new(clk, vnc_tick, v);
-	if (!v->tick || (r = loop_add_fd(loop, v->listen_fd, EPOLLIN, vnc_accept, v)) < 0) {
-		snprintf(err, errlen, "cannot watch the listening socket");
-		r = -ENOMEM;
+	r = -pthread_create(&v->thread, NULL, vnc_thread, v);
+	if (r) {
+		snprintf(err, errlen, "cannot start the VNC thread: %s", strerror(-r));
 		goto fail;
 	}
-	timer_mod(v->tick, clock_now(clk) + VNC_TICK_NS);
+	v->running = 1;
 	if (s.is_unix)
 		pr_info("vnc: listening on unix:%s", s.path);
 	else
@@ -542,11 +629,41 @@ int vnc_start(struct vnc **out, const char *spec, const struct display_src *src,
 	*out = v;
 	return 0;
 fail:
-	if (v->listen_fd >= 0)
-		close(v->listen_fd);
-	free(v->vfb);
-	free(v);
+	vnc_free(v);
 	return r;
+}
+
+void vnc_stop(struct vnc *v)
+{
+	uint64_t one = 1;
+
+	if (!v)
+		return;
+	if (v->running) {
+		__atomic_store_n(&v->stop, 1, __ATOMIC_RELEASE);
+		if (write(v->wake_fd, &one, sizeof(one)) < 0)
+			pr_warn("vnc: cannot wake the server thread: %m");
+		/* Fail whatever read or write the thread may be stuck in... */
+		pthread_mutex_lock(&v->fds_lock);
+		for (int i = 0; i < VNC_MAX_CLIENTS; i++)
+			if (v->dup_fd[i] >= 0)
+				shutdown(v->dup_fd[i], SHUT_RDWR);
+		pthread_mutex_unlock(&v->fds_lock);
+		/* ...and get it out of a select on one: a kick until it has ended. */
+		for (;;) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += VNC_KICK_MS * 1000000L;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			if (pthread_timedjoin_np(v->thread, NULL, &ts) != ETIMEDOUT)
+				break;
+			pthread_kill(v->thread, VNC_KICK_SIGNAL);
+		}
+	}
+	vnc_free(v);
 }
 
 #endif

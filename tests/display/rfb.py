@@ -7,6 +7,9 @@ Usage:
   rfb.py hello ADDR                  handshake only, then disconnect
   rfb.py resize ADDR OUT.ppm         text-mode frame, V (the guest sets a VBE mode), wait for
                                      the DesktopSize change, then a full frame, then Escape
+  rfb.py tap ADDR KEYS               handshake, tap each character of KEYS ("~": Escape), leave
+  rfb.py stuck ADDR SECONDS          handshake, ask for full frames, then never read again
+                                     (a tiny receive buffer); prints "stuck", holds SECONDS
   rfb.py compare A B [TOLERANCE]     same size and pixels (PNG or PPM); TOLERANCE: mean
                                      abs difference per channel allowed (lossy captures)
 ADDR is HOST:PORT or unix:PATH.
@@ -18,14 +21,18 @@ import time
 import zlib
 
 
-def connect(addr):
+def connect(addr, rcvbuf=0):
     if addr.startswith("unix:"):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(10)
-        s.connect(addr[5:])
+        target = addr[5:]
     else:
         host, port = addr.rsplit(":", 1)
-        s = socket.create_connection((host, int(port)), timeout=10)
+        s = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+        target = (host, int(port))
+    if rcvbuf:  # before connecting, so that a TCP window starts small too
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    s.settimeout(10)
+    s.connect(target)
     return s
 
 
@@ -267,6 +274,16 @@ def main():
     cmd = sys.argv[1]
     if cmd == "compare":
         return compare(sys.argv[2], sys.argv[3], float(sys.argv[4]) if len(sys.argv) > 4 else 0)
+    if cmd == "stuck":
+        s = connect(sys.argv[2], rcvbuf=4096)
+        w, h, _ = handshake(s)
+        # Full frames, far more than any socket buffer holds; then stop reading.
+        for _ in range(8):
+            s.sendall(struct.pack(">BBHHHH", 3, 0, 0, 0, w, h))
+        print("stuck", flush=True)
+        time.sleep(float(sys.argv[3]))
+        s.close()
+        return 0
     s = connect(sys.argv[2])
     w, h, name = handshake(s, cmd == "resize")
     if cmd == "resize":
@@ -288,6 +305,12 @@ def main():
         s.close()
         return 0
     if cmd == "hello":
+        s.close()
+        return 0
+    if cmd == "tap":
+        for c in sys.argv[3]:
+            tap(s, XK["Escape"] if c == "~" else ord(c))
+        drain(s, 0.3)
         s.close()
         return 0
     rgb = frame(s, w, h)

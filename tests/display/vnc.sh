@@ -8,6 +8,12 @@
 #   vnc/unix       --vnc unix:PATH; a viewer that leaves does not stop the guest
 #   vnc/resize     a mode change (text -> 320x200x32 VBE, on the V key) reaches the
 #                  viewer as a DesktopSize change, and the new frame equals the screendump
+#   vnc/stuck-viewer  a viewer that asks for frames and stops reading holds up the
+#                  VNC server (libvncserver gives up on it after 5 s) but not the guest:
+#                  the guest's polling loop sees no freeze (input.S "FREEZE" lines), and a
+#                  second viewer's keys still arrive
+#   vnc/exit-stuck the guest powers off (P key, ACPI S5 3 s later) while a viewer is stuck:
+#                  hvm exits with 0 without waiting for libvncserver's 5 s write timeout
 #   vnc/bad-spec   bad --vnc values: exit 2 with one "hvm: --vnc ..." line
 #   vnc/port-busy  a port in use: exit 2 with one line
 set -u
@@ -19,10 +25,16 @@ RFB=tests/display/rfb.py
 mkdir -p "$LOGDIR"
 T=$(mktemp -d)
 HPID=
-cleanup() { [ -n "$HPID" ] && kill "$HPID" 2>/dev/null; rm -rf "$T"; }
+STUCK=
+cleanup() {
+	[ -n "$HPID" ] && kill "$HPID" 2>/dev/null
+	[ -n "$STUCK" ] && kill "$STUCK" 2>/dev/null
+	rm -rf "$T"
+}
 trap cleanup EXIT
 
-all=(vnc/snapshot vnc/frame vnc/keys vnc/mouse vnc/unix vnc/resize vnc/bad-spec vnc/port-busy)
+all=(vnc/snapshot vnc/frame vnc/keys vnc/mouse vnc/unix vnc/resize vnc/stuck-viewer vnc/exit-stuck
+     vnc/bad-spec vnc/port-busy)
 skip_all() { for t in "${all[@]}"; do skip "$t" "$1"; done; exit 0; }
 [ -x "$HVM" ] || skip_all "$HVM not built"
 [ -f "$GUEST" ] || skip_all "$GUEST not built (make guest-tests)"
@@ -191,6 +203,79 @@ elif why=$(python3 "$RFB" compare "$T/dump2.png" "$T/rfb2.ppm" 0); then
 	pass vnc/resize
 else
 	fail vnc/resize "$why"
+fi
+
+# --- a viewer that stops reading ------------------------------------------------
+# stuck_viewer SOCK SECONDS: a viewer that gets stuck on SOCK in the background
+# (STUCK: its pid), once it has asked for its frames; 1 if it never got that far.
+stuck_viewer() {
+	local i
+	timeout 60 python3 "$RFB" stuck "unix:$1" "$2" > "$T/stuck.out" 2>> "$LOGDIR/rfb-stuck.log" &
+	STUCK=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q '^stuck' "$T/stuck.out" 2>/dev/null && return 0
+		kill -0 "$STUCK" 2>/dev/null || break
+		sleep 0.1
+	done
+	return 1
+}
+end_stuck() { [ -n "$STUCK" ] && kill "$STUCK" 2>/dev/null; wait "$STUCK" 2>/dev/null; STUCK=; }
+
+SOCK=$T/stuck.sock
+: > "$LOGDIR/rfb-stuck.log"
+"$HVM" run -v --engine emu --kernel "$GUEST" --serial "file:$T/serial3.log" --vnc "unix:$SOCK" \
+	> "$LOGDIR/stuck.out" 2> "$LOGDIR/stuck.err" < /dev/null &
+HPID=$!
+why=
+if ! wait_for "$T/serial3.log" '^ready' 10; then
+	why="the guest never said ready"
+elif ! stuck_viewer "$SOCK" 30; then
+	why="the stuck viewer: $(tail -n1 "$LOGDIR/rfb-stuck.log")"
+# Served once the server has given up on the stuck viewer.
+elif ! timeout 30 python3 "$RFB" tap "unix:$SOCK" "a~" >> "$LOGDIR/rfb-stuck.log" 2>&1; then
+	why="second viewer: $(tail -n1 "$LOGDIR/rfb-stuck.log")"
+fi
+wait_exit 15
+end_stuck
+cp "$T/serial3.log" "$LOGDIR/stuck.serial" 2>/dev/null
+if [ -n "$why" ]; then
+	fail vnc/stuck-viewer "$why; see $LOGDIR/stuck.*"
+elif ! grep -q 'write: Connection timed out' "$LOGDIR/stuck.err"; then
+	# Without it the test proves nothing: the server never waited on the viewer.
+	fail vnc/stuck-viewer "the server never timed out writing to the stuck viewer; see $LOGDIR/stuck.err"
+elif grep -q '^FREEZE' "$T/serial3.log"; then
+	fail vnc/stuck-viewer "the guest froze while a viewer was stuck: $(grep -m1 '^FREEZE' "$T/serial3.log" | tr -d '\r')"
+elif [ "$RC" -ne 1 ] || ! grep -q '^K 1e' "$T/serial3.log" || ! grep -q '^K 81' "$T/serial3.log"; then
+	fail vnc/stuck-viewer "the second viewer's keys: exit status $RC, want 1 after a and Escape"
+else
+	pass vnc/stuck-viewer
+fi
+
+SOCK=$T/exit.sock
+"$HVM" run -v --engine emu --kernel "$GUEST" --serial "file:$T/serial4.log" --vnc "unix:$SOCK" \
+	> "$LOGDIR/exit.out" 2> "$LOGDIR/exit.err" < /dev/null &
+HPID=$!
+why=
+if ! wait_for "$T/serial4.log" '^ready' 10; then
+	why="the guest never said ready"
+elif ! timeout 10 python3 "$RFB" tap "unix:$SOCK" "p" >> "$LOGDIR/rfb-stuck.log" 2>&1; then
+	why="first viewer: $(tail -n1 "$LOGDIR/rfb-stuck.log")"
+elif ! stuck_viewer "$SOCK" 30; then
+	why="the stuck viewer: $(tail -n1 "$LOGDIR/rfb-stuck.log")"
+fi
+wait_exit 15
+end_stuck
+cp "$T/serial4.log" "$LOGDIR/exit.serial" 2>/dev/null
+if [ -n "$why" ]; then
+	fail vnc/exit-stuck "$why; see $LOGDIR/exit.*"
+elif [ "$RC" -ne 0 ] || ! grep -q 'guest powered off' "$LOGDIR/exit.err"; then
+	fail vnc/exit-stuck "exit status $RC, want 0 after the guest's power-off; $(grep -m1 FAIL "$T/serial4.log")"
+elif grep -q 'write: Connection timed out' "$LOGDIR/exit.err"; then
+	fail vnc/exit-stuck "hvm waited for libvncserver's write timeout before exiting"
+elif ! grep -q 'write: Broken pipe' "$LOGDIR/exit.err"; then
+	fail vnc/exit-stuck "the server was not stuck on the viewer at exit (no write error); see $LOGDIR/exit.err"
+else
+	pass vnc/exit-stuck
 fi
 
 # --- bad values ---------------------------------------------------------------

@@ -8,7 +8,15 @@
  * controller delivers as "K xx" (keyboard) or "M xx" (aux) on COM1, polling
  * the status register (no interrupts).  The V key's make code (0x2f) switches
  * to a 320x200x32 Bochs VBE mode and paints the first 64 KiB bank orange.
+ * The P key's make code (0x19) powers the machine off (ACPI S5) 3 s later,
+ * without polling the controller meanwhile.
  * Ends after the Escape key's break code (0x81), or after 30 s without input.
+ *
+ * Freeze watch (for vnc/stuck-viewer): the polling loop comes round every
+ * few microseconds, so a gap of FREEZE_MS or more between two rounds means
+ * the vCPU was held up, e.g. in a port access waiting for the device-model
+ * lock.  Each such gap prints "FREEZE n ms" (measured with the TSC,
+ * calibrated against the ACPI PM timer); the guest does not fail for it.
  */
 #include "guest.h"
 
@@ -18,6 +26,11 @@
 #define ST_IBF		0x02
 #define ST_AUX		0x20
 #define IDLE_SECONDS	30
+#define FREEZE_MS	1000
+#define PM1A_CNT	0x604
+#define PM1_S5		(5 << 10 | 0x2000)	/* SLP_TYP = 5 (the DSDT's \_S5), SLP_EN */
+#define POWEROFF_US	3000000
+#define CALIB_TICKS	(PM_TMR_HZ / 20)	/* 50 ms of PM timer */
 
 	.text
 	.globl main
@@ -82,6 +95,7 @@ main:
 	mov fail_count, %eax
 	test %eax, %eax
 	jnz 9f
+	call tsc_calibrate
 	PRINT "ready\n"
 
 	xor %ebx, %ebx			/* seconds without input */
@@ -102,10 +116,22 @@ main:
 	call nl
 	cmp $0x81, %al			/* Escape released: done */
 	je 9f
+	cmp $0x19, %al			/* P pressed: power off soon */
+	je 4f
 	cmp $0x2f, %al			/* V pressed: a graphics mode */
 	jne 1b
 	call vbe_mode
 	jmp 1b
+4:	mov $POWEROFF_US, %eax
+	call delay_us
+	mov $PM1A_CNT, %dx
+	mov $PM1_S5, %ax
+	outw %ax, %dx
+	mov $2000000, %eax		/* the machine stops in the meantime */
+	call delay_us
+	PRINT "FAIL still running 2 s after ACPI S5\n"
+	incl fail_count
+	jmp 9f
 3:	PRINT "M "
 	call puthex8
 	call nl
@@ -215,10 +241,12 @@ aux_rate:	/* al = sample rate: 0xf3, rate, two acks */
 kbc_read:
 	push %edx
 	push %ecx
+	call freeze_start
 	call pmtimer_read
 	mov %eax, %edx
 	mov $PM_TMR_HZ, %ecx
 1:	in $KBC_STAT, %al
+	call freeze_check
 	test $ST_OBF, %al
 	jnz 2f
 	mov %edx, %eax
@@ -255,6 +283,79 @@ kbc_flush:
 2:	pop %ecx
 	pop %eax
 	ret
+
+/* tsc_per_ms from 50 ms of PM timer. */
+tsc_calibrate:
+	push %eax
+	push %ebx
+	push %ecx
+	push %edx
+	push %esi
+	call pmtimer_read
+	mov %eax, %ebx
+	rdtsc
+	mov %eax, %esi
+	mov %edx, %ecx
+1:	mov %ebx, %eax
+	call pm_elapsed
+	cmp $CALIB_TICKS, %eax
+	jb 1b
+	rdtsc
+	sub %esi, %eax
+	sbb %ecx, %edx
+	mov $50, %ecx
+	div %ecx
+	mov %eax, tsc_per_ms
+	pop %esi
+	pop %edx
+	pop %ecx
+	pop %ebx
+	pop %eax
+	ret
+
+/* A polling loop starts: what came before is not a gap. */
+freeze_start:
+	push %eax
+	push %edx
+	rdtsc
+	mov %eax, last_tsc
+	mov %edx, last_tsc + 4
+	pop %edx
+	pop %eax
+	ret
+
+/* One more round of the polling loop: report a gap of FREEZE_MS or more. */
+freeze_check:
+	push %eax
+	push %edx
+	mov tsc_per_ms, %eax
+	test %eax, %eax
+	jz 9f				/* not calibrated yet */
+	rdtsc
+	push %edx
+	push %eax
+	sub last_tsc, %eax
+	sbb last_tsc + 4, %edx
+	popl last_tsc
+	popl last_tsc + 4
+	cmp tsc_per_ms, %edx
+	jae 1f				/* too long to divide: surely a freeze */
+	divl tsc_per_ms			/* eax = ms */
+	cmp $FREEZE_MS, %eax
+	jb 9f
+	PRINT "FREEZE "
+	call putdec
+	PRINT " ms\n"
+	jmp 9f
+1:	PRINT "FREEZE long\n"
+9:	pop %edx
+	pop %eax
+	ret
+
+	.data
+	.balign 8
+last_tsc:	.quad 0
+tsc_per_ms:	.long 0
 
 	.section .rodata
 banner:	.asciz "HVM INPUT TEST: keyboard and mouse through the 8042"
