@@ -103,6 +103,22 @@ void vm_pio(struct vm *vm, struct vm_exit *e)
 	pthread_mutex_unlock(&vm->dm_lock);
 }
 
+uint32_t vm_pio_in(struct vm *vm, uint16_t port, unsigned size)
+{
+	uint64_t v;
+	pthread_mutex_lock(&vm->dm_lock);
+	bus_read(&vm->pio, port, size, &v);
+	pthread_mutex_unlock(&vm->dm_lock);
+	return (uint32_t)v;
+}
+
+void vm_pio_out(struct vm *vm, uint16_t port, unsigned size, uint32_t val)
+{
+	pthread_mutex_lock(&vm->dm_lock);
+	bus_write(&vm->pio, port, size, val);
+	pthread_mutex_unlock(&vm->dm_lock);
+}
+
 uint64_t vm_mmio_read(struct vm *vm, uint64_t addr, unsigned size)
 {
 	uint64_t v;

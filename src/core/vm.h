@@ -111,6 +111,9 @@ void vm_destroy(struct vm *vm);
 /* Device-model dispatch with the dm lock held; used by every engine. */
 void vm_pio(struct vm *vm, struct vm_exit *e);
 void vm_mmio(struct vm *vm, struct vm_exit *e);
+/* One port access (size 1/2/4) by an engine that decodes the instruction itself. */
+uint32_t vm_pio_in(struct vm *vm, uint16_t port, unsigned size);
+void vm_pio_out(struct vm *vm, uint16_t port, unsigned size, uint32_t val);
 uint64_t vm_mmio_read(struct vm *vm, uint64_t addr, unsigned size);
 void vm_mmio_write(struct vm *vm, uint64_t addr, unsigned size, uint64_t val);
 

@@ -126,23 +126,13 @@ static uint64_t host_guest_tsc(void *opaque, int cpu)
 static uint32_t io_pio_in(void *opaque, uint16_t port, unsigned size)
 {
 	struct emu_vcpu *ev = opaque;
-	struct vm_exit e = { .reason = EXIT_IO };
-	e.io.port = port;
-	e.io.size = (uint8_t)size;
-	e.io.is_write = 0;
-	vm_pio(ev->v->vm, &e);
-	return e.io.data;
+	return vm_pio_in(ev->v->vm, port, size);
 }
 
 static void io_pio_out(void *opaque, uint16_t port, unsigned size, uint32_t val)
 {
 	struct emu_vcpu *ev = opaque;
-	struct vm_exit e = { .reason = EXIT_IO };
-	e.io.port = port;
-	e.io.size = (uint8_t)size;
-	e.io.is_write = 1;
-	e.io.data = val;
-	vm_pio(ev->v->vm, &e);
+	vm_pio_out(ev->v->vm, port, size, val);
 }
 
 static struct lapic *my_lapic(struct emu_vcpu *ev)

@@ -33,22 +33,13 @@ struct kvm_fallback {
 static uint32_t fb_pio_in(void *opaque, uint16_t port, unsigned size)
 {
 	struct kvm_fallback *fb = opaque;
-	struct vm_exit e = { .reason = EXIT_IO };
-	e.io.port = port;
-	e.io.size = (uint8_t)size;
-	vm_pio(fb->v->vm, &e);
-	return e.io.data;
+	return vm_pio_in(fb->v->vm, port, size);
 }
 
 static void fb_pio_out(void *opaque, uint16_t port, unsigned size, uint32_t val)
 {
 	struct kvm_fallback *fb = opaque;
-	struct vm_exit e = { .reason = EXIT_IO };
-	e.io.port = port;
-	e.io.size = (uint8_t)size;
-	e.io.is_write = 1;
-	e.io.data = val;
-	vm_pio(fb->v->vm, &e);
+	vm_pio_out(fb->v->vm, port, size, val);
 }
 
 /* The in-kernel LAPIC (at the vCPU's APIC base) and IOAPIC are out of reach. */
