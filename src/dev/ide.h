@@ -201,8 +201,10 @@ void atapi_signature(struct ide_drive *d);
 /* SCSI command on its own (for tests): data in d->buf[0, *len); 0 good, -1 check condition. */
 int atapi_scsi(struct ide_drive *d, const uint8_t *cdb, unsigned *len);
 
-/* Shared by ide.c and atapi.c: ATA string (byte-swapped words, space padded). */
+/* ide_identify.c, shared with atapi.c: ATA string (byte-swapped words, space padded). */
 void ide_id_string(uint16_t *w, const char *s, unsigned words);
 void ide_id_checksum(uint16_t *id);
+/* IDENTIFY DEVICE words for an ATA drive (ide_identify.c). */
+void ide_ata_identify(const struct ide_drive *d, uint16_t *id);
 
 #endif
