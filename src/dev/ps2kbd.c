@@ -87,6 +87,7 @@ static void set_defaults(struct ps2kbd *kb)
 	kb->wait = 0;
 	kb->typematic = 0x2b;	/* 10.9 cps, 500 ms */
 	kb->scanning = 1;
+	kb->ahead_head = kb->ahead_count = 0;
 }
 
 void ps2kbd_reset(struct ps2kbd *kb)
@@ -196,11 +197,14 @@ void ps2kbd_write(struct ps2kbd *kb, uint8_t v)
 	}
 }
 
+static void ahead_flush(struct ps2kbd *kb);
+
 int ps2kbd_read(struct ps2kbd *kb)
 {
 	int v = ps2q_pop(&kb->q);
 	if (v >= 0)
 		kb->last = (uint8_t)v;
+	ahead_flush(kb);
 	return v;
 }
 
@@ -254,24 +258,61 @@ static unsigned encode(const struct ps2kbd *kb, unsigned code, int down, uint8_t
 	return n;
 }
 
-void ps2kbd_key(struct ps2kbd *kb, unsigned code, int down)
+/* Queue one event's bytes if they all fit: 1 done, 0 no room. */
+static int queue_event(struct ps2kbd *kb, uint32_t code, int down)
 {
 	uint8_t o[8];
 	unsigned n;
 
-	if (!kb->scanning)
-		return;
-	n = encode(kb, code, down, o);
-	if (!n)
-		return;
-	if (ps2q_space(&kb->q) < n) {
-		/* Overrun: one marker where the sequences would have gone. */
+	if (!code) {	/* overrun marker, once in a row */
 		uint8_t mark = kb->set == 1 ? 0xff : 0x00;
 		const struct ps2_queue *q = &kb->q;
-		if (ps2q_space(q) && (!q->count || q->b[(q->head + q->count - 1) % PS2_QUEUE] != mark))
+		if (!ps2q_space(q))
+			return 0;
+		if (!q->count || q->b[(q->head + q->count - 1) % PS2_QUEUE] != mark)
 			put(kb, mark);
-		return;
+		return 1;
 	}
+	n = encode(kb, code, down, o);
+	if (ps2q_space(&kb->q) < n)
+		return 0;
 	for (unsigned i = 0; i < n; i++)
 		put(kb, o[i]);
+	return 1;
+}
+
+/* Move waiting events into the queue while whole sequences fit. */
+static void ahead_flush(struct ps2kbd *kb)
+{
+	while (kb->ahead_count) {
+		unsigned i = kb->ahead_head;
+		if (!queue_event(kb, kb->ahead_code[i], kb->ahead_down[i]))
+			return;
+		kb->ahead_head = (i + 1) % PS2KBD_TYPEAHEAD;
+		kb->ahead_count--;
+	}
+}
+
+static void ahead_push(struct ps2kbd *kb, uint32_t code, int down)
+{
+	unsigned i = (kb->ahead_head + kb->ahead_count) % PS2KBD_TYPEAHEAD;
+	kb->ahead_code[i] = code;
+	kb->ahead_down[i] = (uint8_t)!!down;
+	kb->ahead_count++;
+}
+
+void ps2kbd_key(struct ps2kbd *kb, unsigned code, int down)
+{
+	uint8_t o[8];
+
+	if (!kb->scanning || !code || !encode(kb, code, down, o))
+		return;
+	if (!kb->ahead_count && queue_event(kb, code, down))
+		return;
+	if (kb->ahead_count < PS2KBD_TYPEAHEAD - 1) {
+		ahead_push(kb, code, down);
+	} else if (kb->ahead_count == PS2KBD_TYPEAHEAD - 1) {
+		/* Overrun: the last slot holds one marker; later events are lost. */
+		ahead_push(kb, 0, 0);
+	}
 }

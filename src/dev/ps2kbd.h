@@ -11,6 +11,9 @@
 
 #include "dev/ps2.h"
 
+/* Key events held while the device queue is full (a host pastes faster than a guest reads). */
+#define PS2KBD_TYPEAHEAD	64
+
 struct ps2kbd {
 	struct ps2_queue q;
 	uint8_t wait;		/* command waiting for its parameter byte, or 0 */
@@ -19,6 +22,10 @@ struct ps2kbd {
 	uint8_t leds;		/* 0xed: bit 0 scroll, 1 num, 2 caps */
 	uint8_t typematic;	/* 0xf3 parameter */
 	uint8_t last;		/* last byte handed to the controller, for 0xfe */
+	/* type-ahead: events in arrival order; code 0 is an overrun marker */
+	uint32_t ahead_code[PS2KBD_TYPEAHEAD];
+	uint8_t ahead_down[PS2KBD_TYPEAHEAD];
+	unsigned ahead_head, ahead_count;
 };
 
 /* Power-on state: set 2, scanning, LEDs off, queue empty. */
@@ -31,8 +38,10 @@ static inline int ps2kbd_pending(const struct ps2kbd *kb) { return kb->q.count !
 /*
  * Host key event: code is a set-1 make code, 0xe0xx for extended keys,
  * 0xe11d45 for Pause.  Unknown codes are ignored; nothing is queued while
- * scanning is disabled.  A sequence that does not fit is replaced by the
- * overrun code.
+ * scanning is disabled.  Events that find the 16-byte queue full wait in a
+ * type-ahead of PS2KBD_TYPEAHEAD events and move into the queue as the
+ * controller reads it, whole sequences at a time; past that the overrun
+ * code takes their place.
  */
 void ps2kbd_key(struct ps2kbd *kb, unsigned code, int down);
 /* The 8042 translation of a set-2 byte to set 1 (without the 0xf0 break prefix). */

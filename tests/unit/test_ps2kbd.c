@@ -164,23 +164,27 @@ TEST(pause_and_overrun)
 	EXPECT(&kb, 0xe1, 0x14, 0x77, 0xe1, 0xf0, 0x14, 0xf0, 0x77);
 	for (int i = 0; i < 100; i++)
 		ps2kbd_key(&kb, 0xe048, 1);	/* 2 bytes each */
-	uint8_t g[64];
-	unsigned n = drain(&kb, g, 64);
-	CHECK_EQ(n, PS2_QUEUE);
-	for (unsigned i = 0; i < n; i++)
+	uint8_t g[1024];
+	unsigned n = drain(&kb, g, sizeof(g));
+	/* 8 events in the queue, 63 waiting in the type-ahead, then one overrun byte */
+	CHECK_EQ(n, PS2_QUEUE + 2 * (PS2KBD_TYPEAHEAD - 1) + 1);
+	for (unsigned i = 0; i + 1 < n; i++)
 		CHECK_EQ(g[i], i & 1 ? 0x75 : 0xe0);	/* whole sequences only */
+	CHECK_EQ(g[n - 1], 0x00);
 	ps2kbd_key(&kb, 0xe048, 1);
 	for (int i = 0; i < 100; i++)
 		ps2kbd_key(&kb, 0xe11d45, 1);	/* 8 bytes each */
-	n = drain(&kb, g, 64);
-	CHECK_EQ(n, 2 + 8 + 1);			/* what fits, then one overrun byte */
+	n = drain(&kb, g, sizeof(g));
+	/* the 2-byte event and one 8-byte one in the queue, 63 waiting, one overrun byte */
+	CHECK_EQ(n, 2 + 8 + 8 * (PS2KBD_TYPEAHEAD - 1) + 1);
 	CHECK_EQ(g[2], 0xe1);
-	CHECK_EQ(g[10], 0x00);
+	CHECK_EQ(g[10], 0xe1);
+	CHECK_EQ(g[n - 1], 0x00);
 	kb.set = 1;
 	ps2kbd_key(&kb, 0x1e, 1);
 	for (int i = 0; i < 100; i++)
 		ps2kbd_key(&kb, 0xe048, 1);
-	n = drain(&kb, g, 64);
+	n = drain(&kb, g, sizeof(g));
 	CHECK_EQ(g[n - 1], 0xff);		/* set-1 overrun */
 }
 
