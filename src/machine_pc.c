@@ -476,27 +476,27 @@ static void pc_pointer(void *opaque, int dx, int dy, int dz, unsigned buttons)
 /*
  * The std-vga card in slot 2 (as on QEMU's PC), with its legacy ports and
  * window.  Under firmware boot it carries SeaVGABIOS as its expansion ROM;
- * direct kernel boots don't run a VGA BIOS and skip reading it.
+ * direct kernel boots run no VGA BIOS, but take its font for the text mode
+ * hvm leaves them in.
  */
 static int add_vga(struct pc_board *pc, char *err, size_t errlen)
 {
 	struct vm *vm = pc->vm;
-	uint8_t *rom = NULL;
+	uint8_t *rom = malloc(VGA_BIOS_MAX);
+	FILE *f = fopen(VGA_BIOS_PATH, "rb");
 	size_t romlen = 0;
 	int r;
 
-	if (vm->cfg->bios) {
-		FILE *f = fopen(VGA_BIOS_PATH, "rb");
-		rom = malloc(VGA_BIOS_MAX);
-		if (f && rom)
-			romlen = fread(rom, 1, VGA_BIOS_MAX, f);
-		if (f)
-			fclose(f);
-		if (!romlen)
-			pr_warn("vga: no VGA BIOS (%s): the screen stays blank until the OS "
-				"sets a mode", VGA_BIOS_PATH);
-	}
-	pc->vga = vga_new(&vm->mem, &vm->mmio, rom, romlen);
+	if (f && rom)
+		romlen = fread(rom, 1, VGA_BIOS_MAX, f);
+	if (f)
+		fclose(f);
+	if (!romlen && vm->cfg->bios)
+		pr_warn("vga: no VGA BIOS (%s): the screen stays blank until the OS sets a mode",
+			VGA_BIOS_PATH);
+	pc->vga = vga_new(&vm->mem, &vm->mmio, rom, vm->cfg->bios ? romlen : 0);
+	if (pc->vga && !vm->cfg->bios && vga_set_font_from_rom(pc->vga, rom, romlen))
+		pr_debug("vga: no font from %s: text cells show without glyphs", VGA_BIOS_PATH);
 	free(rom);
 	if (!pc->vga) {
 		snprintf(err, errlen, "board: vga: out of memory");

@@ -489,6 +489,37 @@ void vga_post_state(struct vga *v)
 	/* A blank screen: spaces, light grey on black. */
 	for (uint32_t o = 0; o < 80 * 25; o++)
 		plane_put(v, o, 0x0720, 0xffff);
+	/* Character map 0 in plane 2: glyph c at 32 * c, 16 rows used */
+	if (v->font) {
+		for (unsigned c = 0; c < 256; c++)
+			for (unsigned row = 0; row < VGA_FONT_H; row++)
+				v->vram[4 * (32 * c + row) + 2] = v->font[VGA_FONT_H * c + row];
+	}
+}
+
+int vga_set_font_from_rom(struct vga *v, const void *rom, size_t romlen)
+{
+	/*
+	 * Glyph 0 (blank) followed by glyph 1 (the smiling face) of the IBM
+	 * 8x16 character set marks the start of the table.
+	 */
+	static const uint8_t start[2 * VGA_FONT_H] = {
+		[VGA_FONT_H + 2] = 0x7e, 0x81, 0xa5, 0x81, 0x81, 0xbd, 0x99, 0x81, 0x81, 0x7e,
+	};
+	const uint8_t *p = rom;
+	size_t size = 256 * VGA_FONT_H;
+
+	if (!rom || romlen < size)
+		return -ENOENT;
+	for (size_t o = 0; o + size <= romlen; o++) {
+		if (memcmp(p + o, start, sizeof(start)))
+			continue;
+		if (!v->font && !(v->font = malloc(size)))
+			return -ENOMEM;
+		memcpy(v->font, p + o, size);
+		return 0;
+	}
+	return -ENOENT;
 }
 
 static void bar_change(struct pci_dev *d, int n, uint64_t old, uint64_t now)
@@ -567,6 +598,7 @@ void vga_free(struct vga *v)
 		bus_remove(v->mmio, v->mmio_addr, v);
 	pci_free_rom(&v->pci);
 	munmap(v->vram, VGA_VRAM_SIZE);
+	free(v->font);
 	free(v->last);
 	free(v);
 }

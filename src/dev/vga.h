@@ -26,6 +26,7 @@
 #define VGA_DEVICE		0x1111
 #define VGA_VRAM_SIZE		(16u << 20)
 #define VGA_PLANE_SIZE		0x10000u	/* bytes per plane */
+#define VGA_FONT_H		16		/* rows of the font vga_post_state loads */
 #define VGA_LFB_BAR		0
 #define VGA_MMIO_BAR		2
 #define VGA_MMIO_SIZE		0x1000
@@ -75,6 +76,7 @@ struct vga {
 	uint8_t st1, fcr;		/* input status 1, feature control */
 	uint32_t latch;			/* planes 0-3 in bytes 0-3 */
 	uint16_t vbe_idx, vbe[VBE_NR_REGS];
+	uint8_t *font;			/* 256 8x16 glyphs vga_post_state loads (NULL: none) */
 
 	/* The last rendered frame, to tell front ends whether it changed. */
 	uint32_t *last;
@@ -97,8 +99,18 @@ struct vbe_geom {
  */
 struct vga *vga_new(struct guest_mem *mem, struct bus *mmio, const void *rom, size_t romlen);
 void vga_free(struct vga *v);
-/* What a BIOS leaves after setting mode 3 (80x25 colour text), no font loaded. */
+/*
+ * What a BIOS leaves after setting mode 3 (80x25 colour text): the
+ * registers, a blank screen and, once vga_set_font_from_rom found one, the
+ * BIOS's 8x16 font in plane 2.
+ */
 void vga_post_state(struct vga *v);
+/*
+ * Finds the 8x16 code page 437 font in a VGA BIOS image (rom/romlen) and
+ * keeps a copy for vga_post_state, so that direct kernel boots, which run
+ * no VGA BIOS, still get readable text.  0, or -ENOENT / -ENOMEM.
+ */
+int vga_set_font_from_rom(struct vga *v, const void *rom, size_t romlen);
 /* The render/text callbacks of a display source for this card. */
 void vga_display_src(struct vga *v, struct display_src *src);
 

@@ -87,6 +87,12 @@ elif [ "$(wc -l < "$LOGDIR/text.txt")" -ne 25 ] ||
 elif ! why=$(png_check "$LOGDIR/text.png" 720 400 4,4=0000aa 0,16=ff5555 8,31=ff5555 \
 		71,20=ff5555 72,20=000000 200,200=000000 2>&1); then
 	fail "$t" "text PNG: $why"
+elif [ -f /usr/share/seabios/vgabios-stdvga.bin ] &&
+     ! why=$(png_check "$LOGDIR/text.png" 720 400 0,2=ffff55 2,2=ffff55 3,2=0000aa \
+		18,386=aaaaaa 24,386=aaaaaa 25,386=000000 18,387=000000 2>&1); then
+	# no VGA BIOS runs on a direct boot; hvm loads the font of Debian's
+	# SeaVGABIOS ('h' and 'E' of the CP437 8x16 set)
+	fail "$t" "text PNG without the VGA BIOS's font: $why"
 else
 	pass "$t"
 fi

@@ -5,6 +5,8 @@
  */
 #include "test.h"
 
+#include <errno.h>
+
 #include "core/mem.h"
 #include "dev/pci.h"
 #include "dev/vga.h"
@@ -514,6 +516,43 @@ TEST(text_mode_text_and_pixels)
 	vga_free(v);
 }
 
+/*
+ * A VGA BIOS's 8x16 font found by its first two glyphs and loaded into
+ * plane 2 by vga_post_state; ROMs without one (or cut short) are refused.
+ */
+TEST(font_from_rom)
+{
+	static const uint8_t smiley[16] = { 0, 0, 0x7e, 0x81, 0xa5, 0x81, 0x81, 0xbd,
+					    0x99, 0x81, 0x81, 0x7e, 0, 0, 0, 0 };
+	size_t at = 1001, len = at + 256 * 16;
+	uint8_t *rom = calloc(1, len + 64);
+	struct vga *v = vga_new(NULL, NULL, NULL, 0);
+	struct fb fb = { 0 };
+	CHECK(rom && v);
+	memset(rom, 0x5a, at);
+	CHECK_EQ(vga_set_font_from_rom(v, rom, len), -ENOENT);	/* no font in it */
+	memcpy(rom + at + 16, smiley, 16);
+	for (unsigned row = 0; row < 16; row++)
+		rom[at + 'E' * 16 + row] = (uint8_t)(row == 2 ? 0xfe : 0x80 >> (row & 7));
+	CHECK_EQ(vga_set_font_from_rom(v, rom, len - 1), -ENOENT);	/* cut short */
+	CHECK_EQ(vga_set_font_from_rom(NULL, NULL, 0), -ENOENT);
+	CHECK_EQ(vga_set_font_from_rom(v, rom, len), 0);
+	vga_post_state(v);
+	CHECK_EQ(v->vram[4 * (32 * 1 + 2) + 2], 0x7e);
+	CHECK_EQ(v->vram[4 * (32 * 'E' + 2) + 2], 0xfe);
+	CHECK_EQ(v->vram[4 * (32 * 'E' + 16) + 2], 0);		/* rows 16-31 left blank */
+	mw(v, 0xb8000, 'E');
+	mw(v, 0xb8001, 0x07);
+	CHECK_EQ(vga_render(v, &fb), 1);
+	CHECK_EQ(fb.px[2 * 720 + 0], 0xaaaaaa);			/* the 0xfe row */
+	CHECK_EQ(fb.px[2 * 720 + 7], 0x000000);
+	CHECK_EQ(fb.px[3 * 720 + 3], 0xaaaaaa);			/* row 3: 0x10 */
+	CHECK_EQ(fb.px[3 * 720 + 2], 0x000000);
+	fb_free(&fb);
+	vga_free(v);
+	free(rom);
+}
+
 TEST(mode13h_render)
 {
 	struct vga *v = vga_new(NULL, NULL, NULL, 0);
@@ -629,6 +668,7 @@ TEST_MAIN_BEGIN("vga")
 	RUN(vbe_registers_and_hostile_values);
 	RUN(vbe_render_pixels);
 	RUN(text_mode_text_and_pixels);
+	RUN(font_from_rom);
 	RUN(mode13h_render);
 	RUN(planar16_render);
 	RUN(hostile_register_soup);
