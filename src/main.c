@@ -141,6 +141,7 @@ static int load_guest(struct vm *vm, const struct vm_config *cfg, const struct f
 		.nr_cpus = cfg->nr_cpus, .acpi_rsdp = ACPI_RSDP_ADDR,
 		/* HVM_GUEST_UNPACK=1: the kernel runs its own decompressor (benchmarks, tests) */
 		.no_unpack = getenv("HVM_GUEST_UNPACK") && strcmp(getenv("HVM_GUEST_UNPACK"), "0"),
+		.vga_text = !cfg->no_vga,
 	};
 	/* PCI0 with a _PRT: INTx of slot s pin p on GSI 16 + ((s + p) & 3), as the board wires it. */
 	struct acpi_config ac = { .nr_cpus = cfg->nr_cpus, .ioapic_id = 0,

@@ -42,6 +42,12 @@ struct boot_params_in {
 	uint64_t acpi_rsdp;
 	/* Linux bzImage: boot it as it is, even when hvm could unpack its payload. */
 	int no_unpack;
+	/*
+	 * Linux: the board has a VGA card left in 80x25 colour text mode, so
+	 * the zero page's screen_info describes it (as the setup code would),
+	 * and the kernel's VGA console can use it.
+	 */
+	int vga_text;
 };
 
 /* What the image is, from its bytes only. */

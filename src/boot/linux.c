@@ -86,6 +86,16 @@ static int finish_zero_page(struct guest_mem *m, const struct boot_params_in *in
 	zp[ZP_LOADFLAGS] |= LOADFLAG_LOADED_HIGH | LOADFLAG_CAN_USE_HEAP;
 	put_le16(zp + ZP_HEAP_END_PTR, HEAP_END);
 	put_le64(zp + ZP_ACPI_RSDP, in->acpi_rsdp);
+	if (in->vga_text) {
+		zp[ZP_ORIG_X] = 0;
+		zp[ZP_ORIG_Y] = 0;
+		zp[ZP_ORIG_VIDEO_MODE] = 3;
+		zp[ZP_ORIG_VIDEO_COLS] = 80;
+		zp[ZP_ORIG_VIDEO_LINES] = 25;
+		zp[ZP_ORIG_VIDEO_ISVGA] = 1;
+		put_le16(zp + ZP_ORIG_VIDEO_EGA_BX, 0x0003);	/* colour, 256 KiB */
+		put_le16(zp + ZP_ORIG_VIDEO_POINTS, 16);
+	}
 	rc = write_cmdline(m, in->cmdline, ld->cmdline_max, zp, err, errlen);
 	if (!rc)
 		rc = write_initrd(m, in, ld, zp, err, errlen);

@@ -13,6 +13,15 @@
 #include "boot/boot.h"
 
 /* Zero page (struct boot_params) offsets used here. */
+/* screen_info at the start of the zero page: what the setup code's BIOS calls would find */
+#define ZP_ORIG_X		0x000	/* u8 cursor column */
+#define ZP_ORIG_Y		0x001	/* u8 cursor row */
+#define ZP_ORIG_VIDEO_MODE	0x006	/* u8 */
+#define ZP_ORIG_VIDEO_COLS	0x007	/* u8 */
+#define ZP_ORIG_VIDEO_EGA_BX	0x00a	/* u16: int 10h ah=12h bl=10h: bh colour, bl memory */
+#define ZP_ORIG_VIDEO_LINES	0x00e	/* u8 */
+#define ZP_ORIG_VIDEO_ISVGA	0x00f	/* u8: 1 = VGA */
+#define ZP_ORIG_VIDEO_POINTS	0x010	/* u16: font height */
 #define ZP_ACPI_RSDP		0x070	/* u64 */
 #define ZP_EXT_RAMDISK_IMAGE	0x0c0
 #define ZP_EXT_RAMDISK_SIZE	0x0c4

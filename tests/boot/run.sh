@@ -42,7 +42,7 @@ boot_test() {
 		t0=$SECONDS
 		run_hvm "$base" "${TMO[$e]}" run --engine "$e" --memory 256M --cpus "$cpus" --no-reboot \
 			--kernel "$G/vmlinuz" --initrd "$G/initramfs.cpio.gz" \
-			--append "$append ${BOOT_EXTRA:-} hvm.cmd=$cmd"
+			--append "$append ${BOOT_EXTRA:-} hvm.cmd=$cmd" ${BOOT_ARGS:+${BOOT_ARGS//@E@/$e}}
 		echo "boot/$name@$e: status $RC after $((SECONDS - t0)) s" >&2
 		out=$(tr -d '\r' < "$base.out")
 		if ! grep -qxF -- "$want" <<< "$out"; then
@@ -66,4 +66,24 @@ BOOT_EXTRA=$FAST_APPEND boot_test linux-smp 2 'echo CPUS=$(grep -c ^processor /p
 	'CPUS=2 ONLINE=0-1'
 # The kernel's own decompressor (hvm normally unpacks the payload on the host
 # and enters the vmlinux inside): the classic bzImage 64-bit entry path.
-HVM_GUEST_UNPACK=1 BOOT_EXTRA=$FAST_APPEND boot_test linux-guest-unpack 1 "$cmd" HVM-MARKER-OK
+# It also runs the kernel's VGA console (console=tty0 beside the serial one,
+# which stays /dev/console): hvm describes the text screen in the zero page.
+rm -f "$LOGDIR"/vgacon@*.txt
+HVM_GUEST_UNPACK=1 BOOT_EXTRA="$FAST_APPEND console=tty0 console=ttyS0" \
+	BOOT_ARGS="--screendump $LOGDIR/vgacon@@E@.txt" \
+	boot_test linux-guest-unpack 1 "$cmd" HVM-MARKER-OK
+# boot/vgacon: the kernel's log on the VGA text screen, read back from the dump
+for e in "${ENGINES_ALL[@]}"; do
+	t="boot/vgacon@$e"
+	dump=$LOGDIR/vgacon@$e.txt
+	if [ -n "${ENGINE_WHY[$e]+x}" ]; then
+		skip "$t" "engine $e unavailable: ${ENGINE_WHY[$e]}"
+	elif [ ! -f "$dump" ]; then
+		fail "$t" "no text screen dump $dump"
+	elif [ "$(wc -l < "$dump")" -ne 25 ] || ! grep -q '\] Run /init as init process' "$dump" ||
+	     ! grep -q 'reboot: Power down' "$dump"; then
+		fail "$t" "no kernel log on the VGA screen: $(tail -n 3 "$dump" | tr '\n' '|')"
+	else
+		pass "$t"
+	fi
+done

@@ -47,12 +47,14 @@ static void make_bz(uint16_t version, uint16_t xlf)
 		bz[SETUP_SIZE + i] = (uint8_t)(i * 7 + 1);
 }
 
+static int vga_text;	/* boot_params_in.vga_text for load() */
+
 static int load(struct guest_mem *m, const uint8_t *k, size_t len, const void *initrd,
 		size_t ilen, const char *cmdline, struct cpu_state *st)
 {
 	struct boot_params_in in = {
 		.kernel = k, .kernel_len = len, .initrd = initrd, .initrd_len = ilen,
-		.cmdline = cmdline, .nr_cpus = 1, .acpi_rsdp = 0xe0000,
+		.cmdline = cmdline, .nr_cpus = 1, .acpi_rsdp = 0xe0000, .vga_text = vga_text,
 	};
 	err[0] = 0;
 	return boot_load(m, &in, st, err, sizeof(err));
@@ -167,6 +169,31 @@ TEST(bzimage_64bit)
 	CHECK(n > 0);
 	CHECK_EQ(zp[ZP_E820_ENTRIES], n);
 	CHECK(!memcmp(zp + ZP_E820_TABLE, map, n * 20));
+	mem_destroy(&m);
+}
+
+/* A board with a VGA card in mode 3: screen_info as the setup code would fill it. */
+TEST(bzimage_screen_info)
+{
+	struct guest_mem m;
+	struct cpu_state st;
+	const uint8_t *zp;
+
+	make_bz(0x020f, XLF_KERNEL_64);
+	CHECK_EQ(mem_init(&m, RAM), 0);
+	vga_text = 1;
+	CHECK_EQ(load(&m, bz, sizeof(bz), NULL, 0, "", &st), 0);
+	vga_text = 0;
+	zp = g(&m, LAYOUT_ZERO_PAGE, 4096);
+	CHECK_EQ(zp[ZP_ORIG_X], 0);
+	CHECK_EQ(zp[ZP_ORIG_Y], 0);
+	CHECK_EQ(zp[ZP_ORIG_VIDEO_MODE], 3);
+	CHECK_EQ(zp[ZP_ORIG_VIDEO_COLS], 80);
+	CHECK_EQ(zp[ZP_ORIG_VIDEO_LINES], 25);
+	CHECK_EQ(zp[ZP_ORIG_VIDEO_ISVGA], 1);
+	CHECK_EQ(get_le16(zp + ZP_ORIG_VIDEO_EGA_BX) & 0xff, 3);	/* not 0x10: EGA/VGA */
+	CHECK_EQ(get_le16(zp + ZP_ORIG_VIDEO_POINTS), 16);
+	CHECK_EQ(zp[0x040], 0);				/* nothing else of the page */
 	mem_destroy(&m);
 }
 
@@ -367,6 +394,7 @@ TEST(mutations_do_not_crash)
 
 TEST_MAIN_BEGIN("linux_boot")
 	RUN(bzimage_64bit);
+	RUN(bzimage_screen_info);
 	RUN(bzimage_initrd_addr_max);
 	RUN(bzimage_32bit_entry);
 	RUN(bzimage_hostile);
