@@ -6,7 +6,8 @@
  *
  * Time is host wall-clock time plus an offset the guest moves by writing the
  * time registers, so there is no per-second work: the registers, UIP (set
- * for the last 244 us of each second) and the polled UF/PF flags are derived
+ * from 244 us before each second until the 1984 us update cycle of the
+ * 32.768 kHz time base ends) and the polled UF/PF flags are derived
  * from the clock when read.  Timers run only for interrupts the guest has
  * enabled: periodic (PIE), update-ended (UIE) and alarm (AIE).
  *
@@ -53,6 +54,7 @@
 #define CMOS_SIZE	128
 #define NS_PER_SEC	1000000000LL
 #define UIP_NS		244000LL	/* update-in-progress window before each second */
+#define UPDATE_NS	1984000LL	/* and the update cycle after it (registers already new) */
 #define ALARM_DONT_CARE	0xc0
 #define TIMER_SLACK_NS	1000LL
 #define RTC_MAX_SEC	7258118399LL	/* 2199-12-31 23:59:59 UTC */
@@ -64,6 +66,7 @@ struct rtc {
 	uint8_t cmos[CMOS_SIZE];
 	uint8_t index;
 	int64_t offset_ns;	/* guest time = host wall time + offset */
+	int64_t set_ns;		/* guest time when the clock was last set (or made) */
 	int64_t last_c_sec;	/* guest second at the last register C read */
 	uint64_t last_c_mono;	/* monotonic time of the last register C read */
 };
@@ -179,6 +182,7 @@ static void set_guest_time(struct rtc *r, struct tm *tm, int keep_phase)
 	if (sec > RTC_MAX_SEC)
 		sec = RTC_MAX_SEC;
 	r->offset_ns = sec * NS_PER_SEC + phase - clock_wall(r->clk);
+	r->set_ns = sec * NS_PER_SEC + phase;
 }
 
 static void rtc_update_irq(struct rtc *r)
@@ -284,7 +288,9 @@ static uint8_t reg_read(struct rtc *r, unsigned idx)
 	if (idx == RTC_REG_A) {
 		v = r->cmos[RTC_REG_A] & (uint8_t)~REG_A_UIP;
 		if (!(r->cmos[RTC_REG_B] & REG_B_SET)) {
-			if (sec_phase(guest_ns(r)) >= NS_PER_SEC - UIP_NS)
+			/* a second that began when the clock was set had no update */
+			int64_t g = guest_ns(r), ph = sec_phase(g);
+			if (ph >= NS_PER_SEC - UIP_NS || (ph < UPDATE_NS && g - ph > r->set_ns))
 				v |= REG_A_UIP;
 		}
 		return v;
@@ -453,6 +459,7 @@ struct rtc *rtc_new(struct clock *clk, const struct irq_line *irq,
 	set_memory_bytes(r, ram_below_4g, ram_above_4g);
 	r->last_c_sec = floor_div(guest_ns(r), NS_PER_SEC);
 	r->last_c_mono = clock_now(clk);
+	r->set_ns = guest_ns(r);
 	rtc_reset(r);
 	return r;
 }

@@ -118,7 +118,9 @@ TEST(uip_timing)
 	fake_clock_advance(&clk, 100000);	/* 200 us before: inside the 244 us window */
 	CHECK_EQ(cmos(r, 0x0a) & 0x80, 0x80);
 	CHECK_EQ(cmos(r, 0x00), 0x59);
-	fake_clock_advance(&clk, 200000);	/* update done */
+	fake_clock_advance(&clk, 1900000);	/* 1.7 ms into the 1984 us update cycle */
+	CHECK_EQ(cmos(r, 0x0a) & 0x80, 0x80);
+	fake_clock_advance(&clk, 300000);	/* update done */
 	CHECK_EQ(cmos(r, 0x0a) & 0x80, 0);
 	CHECK_EQ(cmos(r, 0x00), 0x00);
 	CHECK_EQ(cmos(r, 0x0a) & 0x7f, 0x26);
