@@ -7,7 +7,8 @@ Usage:
   rfb.py hello ADDR                  handshake only, then disconnect
   rfb.py resize ADDR OUT.ppm         text-mode frame, V (the guest sets a VBE mode), wait for
                                      the DesktopSize change, then a full frame, then Escape
-  rfb.py tap ADDR KEYS               handshake, tap each character of KEYS ("~": Escape), leave
+  rfb.py tap ADDR KEYS               handshake, tap each character of KEYS ("~": Escape,
+                                     newline: Return), leave
   rfb.py stuck ADDR SECONDS          handshake, ask for full frames, then never read again
                                      (a tiny receive buffer); prints "stuck", holds SECONDS
   rfb.py compare A B [TOLERANCE]     same size and pixels (PNG or PPM); TOLERANCE: mean
@@ -245,7 +246,8 @@ def compare(a, b, tol):
     return 0
 
 
-XK = {"Shift_L": 0xffe1, "Up": 0xff52, "F1": 0xffbe, "Escape": 0xff1b, "Control_R": 0xffe4}
+XK = {"Shift_L": 0xffe1, "Up": 0xff52, "F1": 0xffbe, "Escape": 0xff1b, "Control_R": 0xffe4,
+      "Return": 0xff0d}
 
 
 def run_script(s):
@@ -309,7 +311,7 @@ def main():
         return 0
     if cmd == "tap":
         for c in sys.argv[3]:
-            tap(s, XK["Escape"] if c == "~" else ord(c))
+            tap(s, XK["Escape"] if c == "~" else XK["Return"] if c == "\n" else ord(c))
         drain(s, 0.3)
         s.close()
         return 0

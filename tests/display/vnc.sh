@@ -16,6 +16,9 @@
 #                  hvm exits with 0 without waiting for libvncserver's 5 s write timeout
 #   vnc/bad-spec   bad --vnc values: exit 2 with one "hvm: --vnc ..." line
 #   vnc/port-busy  a port in use: exit 2 with one line
+#   vnc/linux-console  Debian's kernel (make guest) on a direct boot with console=tty0:
+#                  keys typed through VNC reach a shell reading the VGA console's tty1
+#                  (i8042 + atkbd + the VT), and the echo shows on the text screen
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/guest/harness.sh
@@ -34,7 +37,7 @@ cleanup() {
 trap cleanup EXIT
 
 all=(vnc/snapshot vnc/frame vnc/keys vnc/mouse vnc/unix vnc/resize vnc/stuck-viewer vnc/exit-stuck
-     vnc/bad-spec vnc/port-busy)
+     vnc/bad-spec vnc/port-busy vnc/linux-console)
 skip_all() { for t in "${all[@]}"; do skip "$t" "$1"; done; exit 0; }
 [ -x "$HVM" ] || skip_all "$HVM not built"
 [ -f "$GUEST" ] || skip_all "$GUEST not built (make guest-tests)"
@@ -309,4 +312,43 @@ if [ "$RC" -eq 2 ] && [ "$(wc -l < "$T/e")" -eq 1 ] && grep -q "^hvm: --vnc ':$N
 	pass vnc/port-busy
 else
 	fail vnc/port-busy "status $RC, stderr: $(head -c 200 "$T/e" | tr '\n' '|')"
+fi
+
+# --- a real guest: Linux's VGA console and keyboard ---------------------------
+t=vnc/linux-console
+G=$B/guest
+if [ ! -f "$G/vmlinuz" ] || [ ! -f "$G/initramfs.cpio.gz" ]; then
+	skip "$t" "$G/vmlinuz or initramfs missing: run make guest first"
+	exit 0
+fi
+# tty1 (the VGA console's first VT) is opened before the marker, so no key
+# is typed to a closed tty; %4f keeps the kernel's echo of its command line
+# from matching the markers.
+cmd='exec 3</dev/tty1; echo TTY1-%4fPEN; read L <&3; echo GOT-%4f-$L'
+rm -f "$T/linux.serial" "$T/linux.txt"
+"$HVM" run --engine emu --memory 256M --kernel "$G/vmlinuz" --initrd "$G/initramfs.cpio.gz" \
+	--append "$(cat "$G/append") $FAST_APPEND console=tty0 console=ttyS0 hvm.cmd=$cmd" \
+	--serial "file:$T/linux.serial" --vnc "unix:$T/linux.sock" --screendump "$T/linux.txt" \
+	> "$LOGDIR/linux.out" 2> "$LOGDIR/linux.err" < /dev/null &
+HPID=$!
+typed=0
+if wait_for "$T/linux.serial" '^TTY1-OPEN' $((120 * TIMEOUT_SCALE)); then
+	timeout 20 python3 "$RFB" tap "unix:$T/linux.sock" $'hvm42 ok\n' > "$LOGDIR/linux-rfb.log" 2>&1 &&
+		typed=1
+fi
+wait_exit $((30 * TIMEOUT_SCALE))
+cp "$T/linux.serial" "$LOGDIR/linux.serial" 2>/dev/null
+cp "$T/linux.txt" "$LOGDIR/linux.txt" 2>/dev/null
+if ! grep -q '^TTY1-OPEN' "$LOGDIR/linux.serial" 2>/dev/null; then
+	fail "$t" "the guest never opened tty1 ($(why_not)); see $LOGDIR/linux.*"
+elif [ "$typed" != 1 ]; then
+	fail "$t" "RFB client: $(tail -n1 "$LOGDIR/linux-rfb.log")"
+elif ! tr -d '\r' < "$LOGDIR/linux.serial" | grep -qx 'GOT-O-hvm42 ok'; then
+	fail "$t" "no line 'GOT-O-hvm42 ok' on serial: $(tr -d '\r' < "$LOGDIR/linux.serial" | grep '^GOT' | head -n1)"
+elif [ "$RC" -ne 0 ]; then
+	fail "$t" "exit status $RC, want 0 (ACPI power-off)"
+elif ! grep -qx 'hvm42 ok' "$LOGDIR/linux.txt"; then
+	fail "$t" "the typed line is not on the VGA text screen: $(tail -n 4 "$LOGDIR/linux.txt" | tr '\n' '|')"
+else
+	pass "$t"
 fi
