@@ -6,8 +6,10 @@
  * covers the flow-control, LED, wake-up and management registers drivers
  * program.  Statistics (0x4000-0x40ff) clear on read; the device counts
  * good/total packets and octets both ways, broadcasts, multicasts and
- * missed packets.  Interrupt delay and throttling (RDTR, RADV, TIDV, TADV,
- * ITR) are stored but interrupts fire at once.
+ * missed packets.  Interrupt throttling (ITR, SDM 13.4.18) holds a new
+ * interrupt back until ITR x 256 ns after the last one was signalled; the
+ * per-cause delays (RDTR, RADV, TIDV, TADV) are stored only, their causes
+ * are raised at once.
  *
  * Receive (SDM 3.2): a frame passes the filters (RAL/RAH exact matches,
  * UPE, broadcast with BAM, multicast through the MTA hash or MPE), is
@@ -30,6 +32,7 @@ static void update_irq(struct e1000 *e)
 {
 	int level = (*e1k_reg(e, E1K_ICR) & *e1k_reg(e, E1K_IMS)) != 0;
 	uint16_t cmd = (uint16_t)(e->pci.cfg[PCI_COMMAND] | e->pci.cfg[PCI_COMMAND + 1] << 8);
+	uint32_t itr = *e1k_reg(e, E1K_ITR) & 0xffff;
 
 	if (level)
 		e->pci.cfg[PCI_STATUS] |= PCI_STATUS_INTERRUPT;
@@ -37,6 +40,14 @@ static void update_irq(struct e1000 *e)
 		e->pci.cfg[PCI_STATUS] &= (uint8_t)~PCI_STATUS_INTERRUPT;
 	if (cmd & PCI_COMMAND_INTX_DISABLE)
 		level = 0;
+	if (level && !e->intx_level && itr && e->itr_timer) {
+		uint64_t now = clock_now(e->clock);
+		if (now < e->itr_next) {
+			timer_mod(e->itr_timer, e->itr_next);	/* update_irq again then */
+			return;
+		}
+		e->itr_next = now + (uint64_t)itr * 256;
+	}
 	if (level != e->intx_level) {
 		e->intx_level = level;
 		irq_set(&e->intx, level);
@@ -81,7 +92,15 @@ static void mac_reset(struct e1000 *e)
 	e1000_phy_reset(e);
 	e1000_tx_reset(e);
 	e->ioaddr = 0;
+	e->itr_next = 0;
+	if (e->itr_timer)
+		timer_del(e->itr_timer);
 	update_irq(e);
+}
+
+static void itr_expired(void *opaque)
+{
+	update_irq(opaque);
 }
 
 /* ---- receive ---- */
@@ -404,7 +423,9 @@ struct e1000 *e1000_new(const struct guest_mem *mem, const uint8_t mac[6], e1000
 	e->mmio = mmio;
 	e->pio = pio;
 	e->clock = clock;
-	if (clock && !(e->tx_timer = timer_new(clock, e1000_tx_timer, e))) {
+	if (clock && (!(e->tx_timer = timer_new(clock, e1000_tx_timer, e)) ||
+		      !(e->itr_timer = timer_new(clock, itr_expired, e)))) {
+		timer_free(e->tx_timer);
 		free(e);
 		return NULL;
 	}
@@ -432,6 +453,7 @@ void e1000_free(struct e1000 *e)
 	if (!e)
 		return;
 	timer_free(e->tx_timer);
+	timer_free(e->itr_timer);
 	free(e);
 }
 

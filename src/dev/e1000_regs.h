@@ -155,6 +155,8 @@ struct e1000 {
 	struct bus *mmio, *pio;
 	struct clock *clock;
 	struct timer *tx_timer;
+	struct timer *itr_timer;	/* asserts an interrupt ITR held back */
+	uint64_t itr_next;		/* no new interrupt before this (clock ns) */
 	struct irq_line intx;
 	int intx_level;
 	uint64_t bar0, bar1;		/* where the BARs are mapped now */
