@@ -4,7 +4,7 @@
  * instruction boundaries per SDM vol. 3, 6.9 ("Priority among simultaneous
  * exceptions and interrupts") -- plus the emu_cpu set-up and the test entry.
  */
-#include "engine/emu/emu_priv.h"
+#include "engine/emu/fast.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,6 +192,27 @@ static void step_debug(struct emu_cpu *cpu, struct emu_insn *scratch)
 	}
 }
 
+/* One instruction through emu_exec, when no debug machinery is armed. */
+static inline void step_generic(struct emu_cpu *cpu, struct emu_insn *in)
+{
+	struct cpu_state *st = cpu->st;
+	cpu->insn = in;
+	cpu->next_rip = st->rip + in->len;
+	cpu->shadow_next = 0;
+	cpu->tf_at_end = 0;
+	emu_exec(cpu, in);
+	st->rip = cpu->mode == MODE_LONG64 ? cpu->next_rip : cpu->next_rip & 0xffffffffULL;
+	st->int_shadow = !!cpu->shadow_next;
+	cpu->movss_blocking = cpu->shadow_next == 2;
+	cpu->icount++;
+	if (unlikely(cpu->tf_at_end) && (st->rflags & FL_TF)) {
+		/* SYSRET set TF: it traps right after (SDM vol. 2, SYSRET) */
+		st->dr[6] |= 1u << 14;
+		cpu->saved_rsp = st->regs[R_SP];
+		emu_raise(cpu, EXC_DB, 0);
+	}
+}
+
 /*
  * The loop proper, outside emu_run's setjmp frame so the compiler can keep
  * its state in registers; faults longjmp back to emu_run, which re-enters.
@@ -214,20 +235,14 @@ static __attribute__((noinline)) enum emu_stop run_loop(struct emu_cpu *cpu, uin
 			step_debug(cpu, &scratch);
 		} else {
 			in = emu_fetch_fast(cpu, &scratch);
-			cpu->insn = in;
-			cpu->next_rip = st->rip + in->len;
-			cpu->shadow_next = 0;
-			cpu->tf_at_end = 0;
-			emu_exec(cpu, in);
-			st->rip = cpu->mode == MODE_LONG64 ? cpu->next_rip : cpu->next_rip & 0xffffffffULL;
-			st->int_shadow = !!cpu->shadow_next;
-			cpu->movss_blocking = cpu->shadow_next == 2;
-			cpu->icount++;
-			if (unlikely(cpu->tf_at_end) && (st->rflags & FL_TF)) {
-				/* SYSRET set TF: it traps right after (SDM vol. 2, SYSRET) */
-				st->dr[6] |= 1u << 14;
-				cpu->saved_rsp = st->regs[R_SP];
-				emu_raise(cpu, EXC_DB, 0);
+			if (likely(in->fast)) {
+				/* 64-bit mode; sets no shadow, TF trap or stop request */
+				st->rip = emu_exec_fast(cpu, in, st->rip + in->len);
+				st->int_shadow = 0;
+				cpu->movss_blocking = 0;
+				cpu->icount++;
+			} else {
+				step_generic(cpu, in);
 			}
 		}
 		if (unlikely(cpu->stop_req))

@@ -7,7 +7,7 @@
  * Not decoded: VEX/EVEX/XOP (C4/C5/62 in 64-bit mode give #UD; AVX is not
  * advertised), 3DNow! (0F 0F).
  */
-#include "engine/emu/emu_priv.h"
+#include "engine/emu/fast.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -298,5 +298,7 @@ disp_done:
 	if (pos > 15)
 		return pos > avail ? -1 : -3;
 	in->len = (uint8_t)pos;
+	if (m64)
+		in->fast = emu_fast_kind(in);
 	return 0;
 }

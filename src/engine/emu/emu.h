@@ -80,6 +80,7 @@ struct emu_insn {
 	uint8_t ea_scale;	/* 1, 2, 4, 8 */
 	uint8_t rip_rel;
 	uint8_t imm_len;	/* bytes of the first immediate (0 if none) */
+	uint8_t fast;		/* fast-path kind (fast.h), 0 for emu_exec */
 	int64_t disp;
 
 	uint64_t imm;		/* first immediate, sign-extended per the opcode's convention */

@@ -1,0 +1,210 @@
+/*
+ * emu: fast paths for the commonest 64-bit mode instructions (MOV, LEA,
+ * MOVZX, MOVSXD, the ALU group on 32/64-bit operands, TEST, Jcc, JMP,
+ * CALL/RET, PUSH/POP, NOP), run by the instruction loop without emu_exec's
+ * generic dispatch.
+ *
+ * emu_fast_kind() classifies a decode once (the kind is cached with it);
+ * only encodings whose whole behaviour is the one below get a kind: no LOCK
+ * or F2/F3 prefix, operand size 4 or 8, 64-bit mode.  Everything else is 0
+ * and goes through emu_exec, which stays the reference.  A fast handler
+ * follows the same fault rule as the rest of the core: no architectural
+ * change before its last access that can fault.
+ */
+#ifndef HVM_EMU_FAST_H
+#define HVM_EMU_FAST_H
+
+#include "engine/emu/emu_priv.h"
+
+enum {
+	FK_NONE,
+	FK_MOV_ST,	/* 89: rm = reg */
+	FK_MOV_LD,	/* 8B: reg = rm */
+	FK_MOV_RI,	/* B8+r: reg = imm */
+	FK_MOV_MI,	/* C7 /0: rm = imm */
+	FK_ALU_ST,	/* 01/09/21/29/31/39: rm op= reg (register rm, or CMP) */
+	FK_ALU_LD,	/* 03/0B/23/2B/33/3B: reg op= rm */
+	FK_ALU_I,	/* 81/83: rm op= imm (register rm, or CMP) */
+	FK_TEST,	/* 85: rm & reg */
+	FK_LEA,		/* 8D */
+	FK_MOVZX,	/* 0F B6/B7 */
+	FK_MOVSXD,	/* 63 with REX.W */
+	FK_JCC,		/* 70-7F, 0F 80-8F */
+	FK_JMP,		/* E9, EB */
+	FK_CALL,	/* E8 */
+	FK_RET,		/* C3 */
+	FK_PUSH,	/* 50+r */
+	FK_POP,		/* 58+r */
+	FK_NOP,		/* 0F 1F, 90 without REX.B */
+};
+
+/* The fast kind of a decoded 64-bit mode instruction, or FK_NONE. */
+static inline uint8_t emu_fast_kind(const struct emu_insn *in)
+{
+	unsigned op = in->op, osz = in->osz, aop = (op >> 3) & 7, rop = (in->modrm >> 3) & 7;
+	int wide = osz == 4 || osz == 8;
+	/* the ALU ops without a carry in: ADD OR AND SUB XOR CMP */
+	int plain = aop != 2 && aop != 3;
+	if (in->lock || in->rep)
+		return FK_NONE;
+	if (in->map == MAP_0F) {
+		if (in->pfx_66)
+			return FK_NONE;
+		if (op >= 0x80 && op <= 0x8f)
+			return FK_JCC;
+		if ((op == 0xb6 || op == 0xb7) && wide)
+			return FK_MOVZX;
+		if (op == 0x1f)
+			return FK_NOP;
+		return FK_NONE;
+	}
+	if (in->map != MAP_1B)
+		return FK_NONE;
+	switch (op) {
+	case 0x89: return wide ? FK_MOV_ST : FK_NONE;
+	case 0x8b: return wide ? FK_MOV_LD : FK_NONE;
+	case 0xb8 ... 0xbf: return wide ? FK_MOV_RI : FK_NONE;
+	case 0xc7: return wide && rop == 0 ? FK_MOV_MI : FK_NONE;
+	case 0x01: case 0x09: case 0x21: case 0x29: case 0x31: case 0x39:
+		return wide && (!in->has_mem || aop == 7) ? FK_ALU_ST : FK_NONE;
+	case 0x03: case 0x0b: case 0x23: case 0x2b: case 0x33: case 0x3b:
+		return wide ? FK_ALU_LD : FK_NONE;
+	case 0x81: case 0x83:
+		aop = rop;
+		plain = aop != 2 && aop != 3;
+		return wide && plain && (!in->has_mem || aop == 7) ? FK_ALU_I : FK_NONE;
+	case 0x85: return wide ? FK_TEST : FK_NONE;
+	case 0x8d: return wide && in->has_mem ? FK_LEA : FK_NONE;
+	case 0x63: return osz == 8 ? FK_MOVSXD : FK_NONE;
+	case 0x70 ... 0x7f: return FK_JCC;
+	case 0xe9: case 0xeb: return FK_JMP;
+	case 0xe8: return in->pfx_66 ? FK_NONE : FK_CALL;
+	case 0xc3: return in->pfx_66 ? FK_NONE : FK_RET;
+	case 0x50 ... 0x57: return in->pfx_66 ? FK_NONE : FK_PUSH;
+	case 0x58 ... 0x5f: return in->pfx_66 ? FK_NONE : FK_POP;
+	case 0x90: return in->rex & REX_B ? FK_NONE : FK_NOP;
+	default: return FK_NONE;
+	}
+}
+
+/* A 4- or 8-byte register write: 32-bit writes zero-extend. */
+static inline void fast_reg_set(uint64_t *R, unsigned r, unsigned osz, uint64_t v)
+{
+	R[r] = osz == 8 ? v : (uint32_t)v;
+}
+
+/* ADD/OR/AND/SUB/XOR/CMP (aop, 0-7 less ADC/SBB) with lazy flags as emu_alu records them. */
+static inline uint64_t fast_alu(struct emu_cpu *cpu, unsigned aop, unsigned osz, uint64_t a,
+				uint64_t b)
+{
+	uint64_t m = osz == 8 ? ~0ULL : 0xffffffffULL, r;
+	a &= m;
+	b &= m;
+	switch (aop) {
+	case 0: r = (a + b) & m; lf_set(cpu, LF_ADD, osz, r, a, b); return r;
+	case 1: r = a | b; break;
+	case 4: r = a & b; break;
+	case 6: r = a ^ b; break;
+	default: r = (a - b) & m; lf_set(cpu, LF_SUB, osz, r, a, b); return r;
+	}
+	lf_set(cpu, LF_LOGIC, osz, r, 0, 0);
+	return r;
+}
+
+/* Next RIP after a taken near branch to t: #GP(0) if t is not canonical. */
+static inline uint64_t fast_branch(struct emu_cpu *cpu, uint64_t t)
+{
+	if (unlikely(!emu_is_canon(t)))
+		emu_raise(cpu, EXC_GP, 0);
+	return t;
+}
+
+/* Run a fast-kind instruction; nrip is the RIP after it, the result the RIP to go on at. */
+static inline uint64_t emu_exec_fast(struct emu_cpu *cpu, struct emu_insn *in, uint64_t nrip)
+{
+	uint64_t *R = cpu->st->regs, v, sp;
+	unsigned osz = in->osz;
+	switch (in->fast) {
+	case FK_MOV_ST:
+		rm_write(cpu, in, osz, osz == 8 ? R[in->reg] : (uint32_t)R[in->reg]);
+		break;
+	case FK_MOV_LD:
+		fast_reg_set(R, in->reg, osz, rm_read(cpu, in, osz));
+		break;
+	case FK_MOV_RI:
+		fast_reg_set(R, (in->op & 7) | ((in->rex & REX_B) ? 8 : 0), osz, in->imm);
+		break;
+	case FK_MOV_MI:
+		rm_write(cpu, in, osz, in->imm);
+		break;
+	case FK_ALU_ST: {
+		unsigned aop = (in->op >> 3) & 7;
+		v = fast_alu(cpu, aop, osz, rm_read(cpu, in, osz), R[in->reg]);
+		if (aop != 7)
+			fast_reg_set(R, in->rm, osz, v);
+		break;
+	}
+	case FK_ALU_LD: {
+		unsigned aop = (in->op >> 3) & 7;
+		v = rm_read(cpu, in, osz);
+		v = fast_alu(cpu, aop, osz, R[in->reg], v);
+		if (aop != 7)
+			fast_reg_set(R, in->reg, osz, v);
+		break;
+	}
+	case FK_ALU_I: {
+		unsigned aop = (in->modrm >> 3) & 7;
+		v = fast_alu(cpu, aop, osz, rm_read(cpu, in, osz), in->imm);
+		if (aop != 7)
+			fast_reg_set(R, in->rm, osz, v);
+		break;
+	}
+	case FK_TEST:
+		v = rm_read(cpu, in, osz);
+		fast_alu(cpu, 4, osz, v, R[in->reg]);
+		break;
+	case FK_LEA:
+		fast_reg_set(R, in->reg, osz, ea_of(cpu, in));
+		break;
+	case FK_MOVZX:
+		fast_reg_set(R, in->reg, osz, rm_read(cpu, in, in->op == 0xb7 ? 2 : 1));
+		break;
+	case FK_MOVSXD:
+		R[in->reg] = sext(rm_read(cpu, in, 4), 4);
+		break;
+	case FK_JCC:
+		if (emu_cond(cpu, in->op & 0xf))
+			return fast_branch(cpu, nrip + in->imm);
+		break;
+	case FK_JMP:
+		return fast_branch(cpu, nrip + in->imm);
+	case FK_CALL:
+		v = fast_branch(cpu, nrip + in->imm);
+		sp = R[R_SP] - 8;
+		mem_write(cpu, S_SS, sp, 8, nrip);
+		R[R_SP] = sp;
+		return v;
+	case FK_RET:
+		sp = R[R_SP];
+		v = fast_branch(cpu, mem_read(cpu, S_SS, sp, 8));
+		R[R_SP] = sp + 8;
+		return v;
+	case FK_PUSH:
+		v = R[(in->op & 7) | ((in->rex & REX_B) ? 8 : 0)];
+		sp = R[R_SP] - 8;
+		mem_write(cpu, S_SS, sp, 8, v);
+		R[R_SP] = sp;
+		break;
+	case FK_POP:
+		sp = R[R_SP];
+		v = mem_read(cpu, S_SS, sp, 8);
+		R[R_SP] = sp + 8;
+		R[(in->op & 7) | ((in->rex & REX_B) ? 8 : 0)] = v;
+		break;
+	default:	/* FK_NOP */
+		break;
+	}
+	return nrip;
+}
+
+#endif
