@@ -46,10 +46,57 @@ static inline void lf_set(struct emu_cpu *cpu, unsigned op, unsigned size, uint6
 
 int emu_get_cf(struct emu_cpu *cpu);
 int emu_cond(struct emu_cpu *cpu, unsigned cc);
+int emu_cond_flags(struct emu_cpu *cpu, unsigned cc);	/* from the materialised RFLAGS */
 /* Set the six status flags: SF/ZF/PF from res; CF/OF/AF given. */
 void emu_flags_set(struct emu_cpu *cpu, uint64_t res, unsigned size, int cf, int of, int af);
 /* Replace only the bits in mask (lazy state materialised first). */
 void emu_flags_modify(struct emu_cpu *cpu, uint64_t mask, uint64_t val);
+
+/* Jcc/SETcc/CMOVcc condition cc (0-15), inline for the loop's fast paths. */
+static inline int emu_cond_inline(struct emu_cpu *cpu, unsigned cc)
+{
+	int r;
+	/* The common compare-and-branch shapes straight from the recorded operands. */
+	if (cpu->lf_op && (cpu->lf_op >> 4) == LF_SUB) {
+		unsigned size = cpu->lf_op & 0xf;
+		uint64_t m = size_mask(size), a = cpu->lf_a & m, b = cpu->lf_b & m;
+		int64_t sa = (int64_t)sext(a, size), sbv = (int64_t)sext(b, size);
+		switch (cc >> 1) {
+		case 1: r = a < b; goto out;
+		case 2: r = a == b; goto out;
+		case 3: r = a <= b; goto out;
+		case 6: r = sa < sbv; goto out;
+		case 7: r = sa <= sbv; goto out;
+		default: break;
+		}
+	} else if (cpu->lf_op) {
+		/* ZF and SF come straight from the result for every recorded op; after a
+		 * logic op (TEST/AND/OR/XOR) CF = OF = 0 as well */
+		unsigned size = cpu->lf_op & 0xf;
+		uint64_t res = cpu->lf_res & size_mask(size);
+		int s = !!(res & sign_bit(size));
+		if ((cc >> 1) == 2) {
+			r = !res;
+			goto out;
+		}
+		if ((cc >> 1) == 4) {
+			r = s;
+			goto out;
+		}
+		if ((cpu->lf_op >> 4) == LF_LOGIC) {
+			switch (cc >> 1) {
+			case 0: case 1: r = 0; goto out;
+			case 3: r = !res; goto out;
+			case 6: r = s; goto out;
+			case 7: r = s || !res; goto out;
+			default: break;
+			}
+		}
+	}
+	return emu_cond_flags(cpu, cc);
+out:
+	return (cc & 1) ? !r : r;
+}
 
 /* ---- ALU (alu.c) ---- */
 uint64_t emu_alu(struct emu_cpu *cpu, unsigned op, unsigned size, uint64_t a, uint64_t b);

@@ -87,14 +87,104 @@ static inline uint8_t emu_fast_kind(const struct emu_insn *in)
 	}
 }
 
+/*
+ * Operand access forced inline, 64-bit mode only (no segment checks: a TLB tag
+ * is always canonical); a miss or page crossing goes to emu_read/emu_write.
+ */
+#define FAST_INLINE static inline __attribute__((always_inline))
+
+FAST_INLINE uint64_t fast_ld(const void *p, unsigned size)
+{
+	if (size == 8) { uint64_t v; __builtin_memcpy(&v, p, 8); return v; }
+	if (size == 4) { uint32_t v; __builtin_memcpy(&v, p, 4); return v; }
+	if (size == 2) { uint16_t v; __builtin_memcpy(&v, p, 2); return v; }
+	return *(const uint8_t *)p;
+}
+
+FAST_INLINE uint64_t fast_lin(struct emu_cpu *cpu, int seg, uint64_t off)
+{
+	return off + (seg >= S_FS ? cpu->st->seg[seg].base : 0);
+}
+
+FAST_INLINE uint64_t fast_mem_read(struct emu_cpu *cpu, int seg, uint64_t off, unsigned size)
+{
+	uint64_t lin = fast_lin(cpu, seg, off);
+	const struct emu_tlb_entry *e = &cpu->tlb[TLB_READ][(lin >> 12) & (EMU_TLB_SIZE - 1)];
+	if (likely(e->tag == ((lin & ~0xfffULL) | (uint64_t)(cpu->cpl == 3)) &&
+		   (lin & 0xfff) + size <= 4096))
+		return fast_ld((const void *)(uintptr_t)(lin + e->addend), size);
+	return emu_read(cpu, seg, off, size);
+}
+
+/* size 4 or 8 */
+FAST_INLINE void fast_mem_write(struct emu_cpu *cpu, int seg, uint64_t off, unsigned size,
+				uint64_t v)
+{
+	uint64_t lin = fast_lin(cpu, seg, off);
+	const struct emu_tlb_entry *e = &cpu->tlb[TLB_WRITE][(lin >> 12) & (EMU_TLB_SIZE - 1)];
+	if (likely(e->tag == ((lin & ~0xfffULL) | (uint64_t)(cpu->cpl == 3)) &&
+		   (lin & 0xfff) + size <= 4096)) {
+		void *p = (void *)(uintptr_t)(lin + e->addend);
+		if (size == 8) {
+			__builtin_memcpy(p, &v, 8);
+		} else {
+			uint32_t x = (uint32_t)v;
+			__builtin_memcpy(p, &x, 4);
+		}
+		return;
+	}
+	emu_write(cpu, seg, off, size, v);
+}
+
+FAST_INLINE uint64_t fast_ea(struct emu_cpu *cpu, const struct emu_insn *in)
+{
+	uint64_t ea = (uint64_t)in->disp;
+	if (in->ea_base != EA_NOREG)
+		ea += cpu->st->regs[in->ea_base];
+	if (in->ea_index != EA_NOREG)
+		ea += cpu->st->regs[in->ea_index] * in->ea_scale;
+	if (in->rip_rel)
+		ea += cpu->st->rip + in->len;
+	return in->asz == 8 ? ea : (uint32_t)ea;
+}
+
+/* size 1, 2 (MOVZX) or osz */
+FAST_INLINE uint64_t fast_rm_read(struct emu_cpu *cpu, const struct emu_insn *in, unsigned size)
+{
+	if (!in->has_mem) {
+		uint64_t v = cpu->st->regs[in->rm];
+		if (size == 8)
+			return v;
+		if (size == 4)
+			return (uint32_t)v;
+		if (size == 2)
+			return (uint16_t)v;
+		/* AH-BH without REX */
+		if (!in->rex && in->rm >= 4 && in->rm < 8)
+			return (cpu->st->regs[in->rm - 4] >> 8) & 0xff;
+		return v & 0xff;
+	}
+	return fast_mem_read(cpu, in->seg, fast_ea(cpu, in), size);
+}
+
+/* size 4 or 8 */
+FAST_INLINE void fast_rm_write(struct emu_cpu *cpu, const struct emu_insn *in, unsigned size,
+			       uint64_t v)
+{
+	if (!in->has_mem)
+		cpu->st->regs[in->rm] = size == 8 ? v : (uint32_t)v;
+	else
+		fast_mem_write(cpu, in->seg, fast_ea(cpu, in), size, v);
+}
+
 /* A 4- or 8-byte register write: 32-bit writes zero-extend. */
-static inline void fast_reg_set(uint64_t *R, unsigned r, unsigned osz, uint64_t v)
+FAST_INLINE void fast_reg_set(uint64_t *R, unsigned r, unsigned osz, uint64_t v)
 {
 	R[r] = osz == 8 ? v : (uint32_t)v;
 }
 
 /* ADD/OR/AND/SUB/XOR/CMP (aop, 0-7 less ADC/SBB) with lazy flags as emu_alu records them. */
-static inline uint64_t fast_alu(struct emu_cpu *cpu, unsigned aop, unsigned osz, uint64_t a,
+FAST_INLINE uint64_t fast_alu(struct emu_cpu *cpu, unsigned aop, unsigned osz, uint64_t a,
 				uint64_t b)
 {
 	uint64_t m = osz == 8 ? ~0ULL : 0xffffffffULL, r;
@@ -112,41 +202,41 @@ static inline uint64_t fast_alu(struct emu_cpu *cpu, unsigned aop, unsigned osz,
 }
 
 /* Next RIP after a taken near branch to t: #GP(0) if t is not canonical. */
-static inline uint64_t fast_branch(struct emu_cpu *cpu, uint64_t t)
+FAST_INLINE uint64_t fast_branch(struct emu_cpu *cpu, uint64_t t)
 {
-	if (unlikely(!emu_is_canon(t)))
+	if (unlikely((uint64_t)((int64_t)(t << 16) >> 16) != t))
 		emu_raise(cpu, EXC_GP, 0);
 	return t;
 }
 
 /* Run a fast-kind instruction; nrip is the RIP after it, the result the RIP to go on at. */
-static inline uint64_t emu_exec_fast(struct emu_cpu *cpu, struct emu_insn *in, uint64_t nrip)
+FAST_INLINE uint64_t emu_exec_fast(struct emu_cpu *cpu, struct emu_insn *in, uint64_t nrip)
 {
 	uint64_t *R = cpu->st->regs, v, sp;
 	unsigned osz = in->osz;
 	switch (in->fast) {
 	case FK_MOV_ST:
-		rm_write(cpu, in, osz, osz == 8 ? R[in->reg] : (uint32_t)R[in->reg]);
+		fast_rm_write(cpu, in, osz, osz == 8 ? R[in->reg] : (uint32_t)R[in->reg]);
 		break;
 	case FK_MOV_LD:
-		fast_reg_set(R, in->reg, osz, rm_read(cpu, in, osz));
+		fast_reg_set(R, in->reg, osz, fast_rm_read(cpu, in, osz));
 		break;
 	case FK_MOV_RI:
 		fast_reg_set(R, (in->op & 7) | ((in->rex & REX_B) ? 8 : 0), osz, in->imm);
 		break;
 	case FK_MOV_MI:
-		rm_write(cpu, in, osz, in->imm);
+		fast_rm_write(cpu, in, osz, in->imm);
 		break;
 	case FK_ALU_ST: {
 		unsigned aop = (in->op >> 3) & 7;
-		v = fast_alu(cpu, aop, osz, rm_read(cpu, in, osz), R[in->reg]);
+		v = fast_alu(cpu, aop, osz, fast_rm_read(cpu, in, osz), R[in->reg]);
 		if (aop != 7)
 			fast_reg_set(R, in->rm, osz, v);
 		break;
 	}
 	case FK_ALU_LD: {
 		unsigned aop = (in->op >> 3) & 7;
-		v = rm_read(cpu, in, osz);
+		v = fast_rm_read(cpu, in, osz);
 		v = fast_alu(cpu, aop, osz, R[in->reg], v);
 		if (aop != 7)
 			fast_reg_set(R, in->reg, osz, v);
@@ -154,26 +244,26 @@ static inline uint64_t emu_exec_fast(struct emu_cpu *cpu, struct emu_insn *in, u
 	}
 	case FK_ALU_I: {
 		unsigned aop = (in->modrm >> 3) & 7;
-		v = fast_alu(cpu, aop, osz, rm_read(cpu, in, osz), in->imm);
+		v = fast_alu(cpu, aop, osz, fast_rm_read(cpu, in, osz), in->imm);
 		if (aop != 7)
 			fast_reg_set(R, in->rm, osz, v);
 		break;
 	}
 	case FK_TEST:
-		v = rm_read(cpu, in, osz);
+		v = fast_rm_read(cpu, in, osz);
 		fast_alu(cpu, 4, osz, v, R[in->reg]);
 		break;
 	case FK_LEA:
-		fast_reg_set(R, in->reg, osz, ea_of(cpu, in));
+		fast_reg_set(R, in->reg, osz, fast_ea(cpu, in));
 		break;
 	case FK_MOVZX:
-		fast_reg_set(R, in->reg, osz, rm_read(cpu, in, in->op == 0xb7 ? 2 : 1));
+		fast_reg_set(R, in->reg, osz, fast_rm_read(cpu, in, in->op == 0xb7 ? 2 : 1));
 		break;
 	case FK_MOVSXD:
-		R[in->reg] = sext(rm_read(cpu, in, 4), 4);
+		R[in->reg] = sext(fast_rm_read(cpu, in, 4), 4);
 		break;
 	case FK_JCC:
-		if (emu_cond(cpu, in->op & 0xf))
+		if (emu_cond_inline(cpu, in->op & 0xf))
 			return fast_branch(cpu, nrip + in->imm);
 		break;
 	case FK_JMP:
@@ -181,23 +271,23 @@ static inline uint64_t emu_exec_fast(struct emu_cpu *cpu, struct emu_insn *in, u
 	case FK_CALL:
 		v = fast_branch(cpu, nrip + in->imm);
 		sp = R[R_SP] - 8;
-		mem_write(cpu, S_SS, sp, 8, nrip);
+		fast_mem_write(cpu, S_SS, sp, 8, nrip);
 		R[R_SP] = sp;
 		return v;
 	case FK_RET:
 		sp = R[R_SP];
-		v = fast_branch(cpu, mem_read(cpu, S_SS, sp, 8));
+		v = fast_branch(cpu, fast_mem_read(cpu, S_SS, sp, 8));
 		R[R_SP] = sp + 8;
 		return v;
 	case FK_PUSH:
 		v = R[(in->op & 7) | ((in->rex & REX_B) ? 8 : 0)];
 		sp = R[R_SP] - 8;
-		mem_write(cpu, S_SS, sp, 8, v);
+		fast_mem_write(cpu, S_SS, sp, 8, v);
 		R[R_SP] = sp;
 		break;
 	case FK_POP:
 		sp = R[R_SP];
-		v = mem_read(cpu, S_SS, sp, 8);
+		v = fast_mem_read(cpu, S_SS, sp, 8);
 		R[R_SP] = sp + 8;
 		R[(in->op & 7) | ((in->rex & REX_B) ? 8 : 0)] = v;
 		break;

@@ -105,46 +105,13 @@ void emu_flags_modify(struct emu_cpu *cpu, uint64_t mask, uint64_t val)
 
 int emu_cond(struct emu_cpu *cpu, unsigned cc)
 {
-	uint64_t f;
+	return emu_cond_inline(cpu, cc);
+}
+
+int emu_cond_flags(struct emu_cpu *cpu, unsigned cc)
+{
+	uint64_t f = emu_get_rflags(cpu);
 	int r;
-	/* The common compare-and-branch shapes straight from the recorded operands. */
-	if (cpu->lf_op && (cpu->lf_op >> 4) == LF_SUB) {
-		unsigned size = cpu->lf_op & 0xf;
-		uint64_t m = size_mask(size), a = cpu->lf_a & m, b = cpu->lf_b & m;
-		int64_t sa = (int64_t)sext(a, size), sbv = (int64_t)sext(b, size);
-		switch (cc >> 1) {
-		case 1: r = a < b; goto out;
-		case 2: r = a == b; goto out;
-		case 3: r = a <= b; goto out;
-		case 6: r = sa < sbv; goto out;
-		case 7: r = sa <= sbv; goto out;
-		default: break;
-		}
-	} else if (cpu->lf_op) {
-		/* ZF and SF come straight from the result for every recorded op; after a
-		 * logic op (TEST/AND/OR/XOR) CF = OF = 0 as well */
-		unsigned size = cpu->lf_op & 0xf;
-		uint64_t res = cpu->lf_res & size_mask(size);
-		int s = !!(res & sign_bit(size));
-		if ((cc >> 1) == 2) {
-			r = !res;
-			goto out;
-		}
-		if ((cc >> 1) == 4) {
-			r = s;
-			goto out;
-		}
-		if ((cpu->lf_op >> 4) == LF_LOGIC) {
-			switch (cc >> 1) {
-			case 0: case 1: r = 0; goto out;
-			case 3: r = !res; goto out;
-			case 6: r = s; goto out;
-			case 7: r = s || !res; goto out;
-			default: break;
-			}
-		}
-	}
-	f = emu_get_rflags(cpu);
 	switch (cc >> 1) {
 	case 0: r = !!(f & FL_OF); break;
 	case 1: r = !!(f & FL_CF); break;
@@ -155,6 +122,5 @@ int emu_cond(struct emu_cpu *cpu, unsigned cc)
 	case 6: r = !(f & FL_SF) != !(f & FL_OF); break;
 	default: r = (!(f & FL_SF) != !(f & FL_OF)) || (f & FL_ZF); break;
 	}
-out:
 	return (cc & 1) ? !r : r;
 }
