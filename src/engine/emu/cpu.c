@@ -214,6 +214,59 @@ static inline void step_generic(struct emu_cpu *cpu, struct emu_insn *in)
 }
 
 /*
+ * A run of fast-kind instructions (64-bit mode), the first one `in`, until the
+ * budget is spent, another thread wants attention (NULL returned) or the next
+ * instruction is not a fast kind (returned, for emu_exec).  Fast kinds change
+ * nothing the loop's other checks look at (RFLAGS.TF/RF, DR7, the run state,
+ * the shadows, the stop request), so they need no look between them.  RIP and
+ * the decode cache entry stay in registers: emu_fetch_fast, inline; a stale
+ * cpu->dc_last after a fault is harmless, it is only a hint.
+ */
+static inline struct emu_insn *run_fast(struct emu_cpu *cpu, struct emu_insn *in, uint64_t end,
+					struct emu_insn *scratch)
+{
+	struct cpu_state *st = cpu->st;
+	struct emu_dc_entry *d = cpu->dc_last;
+	uint64_t n = cpu->icount, rip = st->rip;
+
+	rip = emu_exec_fast(cpu, in, rip + in->len);
+	st->rip = rip;
+	st->int_shadow = 0;
+	cpu->movss_blocking = 0;
+	cpu->icount = ++n;
+	for (;;) {
+		if (unlikely(n >= end || (cpu->kick | cpu->irq_hint | st->nmi_pending))) {
+			in = NULL;
+			break;
+		}
+		cpu->saved_rsp = st->regs[R_SP];
+		if (likely(d && (rip & ~0xfffULL) == cpu->fc_page && cpu->cpl == cpu->fc_cpl &&
+			   (rip & 0xfff) <= 4096 - 16)) {
+			const uint8_t *p = (const uint8_t *)(cpu->fc_host + (rip & 0xfff));
+			if (likely(emu_dc_valid(d + 1, p, EMU_DC_KEY64)))
+				d++;
+			else if (emu_dc_valid(d + d->tgt, p, EMU_DC_KEY64))
+				d += d->tgt;
+			else
+				goto slow;
+			in = &d->in;
+		} else {
+slow:
+			cpu->dc_last = d;
+			in = emu_fetch_insn(cpu, scratch);
+			d = cpu->dc_last;
+		}
+		if (!in->fast)
+			break;
+		rip = emu_exec_fast(cpu, in, rip + in->len);
+		st->rip = rip;
+		cpu->icount = ++n;
+	}
+	cpu->dc_last = d;
+	return in;
+}
+
+/*
  * The loop proper, outside emu_run's setjmp frame so the compiler can keep
  * its state in registers; faults longjmp back to emu_run, which re-enters.
  */
@@ -236,14 +289,11 @@ static __attribute__((noinline)) enum emu_stop run_loop(struct emu_cpu *cpu, uin
 		} else {
 			in = emu_fetch_fast(cpu, &scratch);
 			if (likely(in->fast)) {
-				/* 64-bit mode; sets no shadow, TF trap or stop request */
-				st->rip = emu_exec_fast(cpu, in, st->rip + in->len);
-				st->int_shadow = 0;
-				cpu->movss_blocking = 0;
-				cpu->icount++;
-			} else {
-				step_generic(cpu, in);
+				in = run_fast(cpu, in, end, &scratch);
+				if (!in)
+					continue;
 			}
+			step_generic(cpu, in);
 		}
 		if (unlikely(cpu->stop_req))
 			return (enum emu_stop)cpu->stop_req;
