@@ -36,6 +36,16 @@ enum {
 	FK_PUSH,	/* 50+r */
 	FK_POP,		/* 58+r */
 	FK_NOP,		/* 0F 1F, 90 without REX.B */
+	FK_ALU8_ST,	/* 00/08/20/28/30/38: rm8 op= reg8 (register rm, or CMP) */
+	FK_ALU8_LD,	/* 02/0A/22/2A/32/3A: reg8 op= rm8 */
+	FK_ALU8_I,	/* 80: rm8 op= imm8 (register rm, or CMP) */
+	FK_ALU8_AL,	/* 04/0C/24/2C/34/3C: AL op= imm8 */
+	FK_TEST8,	/* 84: rm8 & reg8 */
+	FK_TEST8_I,	/* F6 /0, A8: rm8 & imm8 */
+	FK_MOV8_ST,	/* 88: rm8 = reg8 */
+	FK_MOV8_LD,	/* 8A: reg8 = rm8 */
+	FK_MOV8_MI,	/* C6 /0: rm8 = imm8 */
+	FK_SHIFT,	/* C1/D1/D3 with a register operand */
 };
 
 /* The fast kind of a decoded 64-bit mode instruction, or FK_NONE. */
@@ -83,6 +93,21 @@ static inline uint8_t emu_fast_kind(const struct emu_insn *in)
 	case 0x50 ... 0x57: return in->pfx_66 ? FK_NONE : FK_PUSH;
 	case 0x58 ... 0x5f: return in->pfx_66 ? FK_NONE : FK_POP;
 	case 0x90: return in->rex & REX_B ? FK_NONE : FK_NOP;
+	case 0x00: case 0x08: case 0x20: case 0x28: case 0x30: case 0x38:
+		return !in->has_mem || aop == 7 ? FK_ALU8_ST : FK_NONE;
+	case 0x02: case 0x0a: case 0x22: case 0x2a: case 0x32: case 0x3a: return FK_ALU8_LD;
+	case 0x04: case 0x0c: case 0x24: case 0x2c: case 0x34: case 0x3c: return FK_ALU8_AL;
+	case 0x80:
+		aop = rop;
+		plain = aop != 2 && aop != 3;
+		return plain && (!in->has_mem || aop == 7) ? FK_ALU8_I : FK_NONE;
+	case 0x84: return FK_TEST8;
+	case 0xa8: return FK_TEST8_I;
+	case 0xf6: return rop == 0 ? FK_TEST8_I : FK_NONE;
+	case 0x88: return FK_MOV8_ST;
+	case 0x8a: return FK_MOV8_LD;
+	case 0xc6: return rop == 0 ? FK_MOV8_MI : FK_NONE;
+	case 0xc1: case 0xd1: case 0xd3: return wide && !in->has_mem ? FK_SHIFT : FK_NONE;
 	default: return FK_NONE;
 	}
 }
@@ -116,7 +141,7 @@ FAST_INLINE uint64_t fast_mem_read(struct emu_cpu *cpu, int seg, uint64_t off, u
 	return emu_read(cpu, seg, off, size);
 }
 
-/* size 4 or 8 */
+/* size 1, 4 or 8 */
 FAST_INLINE void fast_mem_write(struct emu_cpu *cpu, int seg, uint64_t off, unsigned size,
 				uint64_t v)
 {
@@ -127,6 +152,8 @@ FAST_INLINE void fast_mem_write(struct emu_cpu *cpu, int seg, uint64_t off, unsi
 		void *p = (void *)(uintptr_t)(lin + e->addend);
 		if (size == 8) {
 			__builtin_memcpy(p, &v, 8);
+		} else if (size == 1) {
+			*(uint8_t *)p = (uint8_t)v;
 		} else {
 			uint32_t x = (uint32_t)v;
 			__builtin_memcpy(p, &x, 4);
@@ -167,11 +194,13 @@ FAST_INLINE uint64_t fast_rm_read(struct emu_cpu *cpu, const struct emu_insn *in
 	return fast_mem_read(cpu, in->seg, fast_ea(cpu, in), size);
 }
 
-/* size 4 or 8 */
+/* size 1, 4 or 8 */
 FAST_INLINE void fast_rm_write(struct emu_cpu *cpu, const struct emu_insn *in, unsigned size,
 			       uint64_t v)
 {
-	if (!in->has_mem)
+	if (!in->has_mem && size == 1)
+		reg_set(cpu, in, in->rm, 1, v);
+	else if (!in->has_mem)
 		cpu->st->regs[in->rm] = size == 8 ? v : (uint32_t)v;
 	else
 		fast_mem_write(cpu, in->seg, fast_ea(cpu, in), size, v);
@@ -183,11 +212,12 @@ FAST_INLINE void fast_reg_set(uint64_t *R, unsigned r, unsigned osz, uint64_t v)
 	R[r] = osz == 8 ? v : (uint32_t)v;
 }
 
-/* ADD/OR/AND/SUB/XOR/CMP (aop, 0-7 less ADC/SBB) with lazy flags as emu_alu records them. */
+/* ADD/OR/AND/SUB/XOR/CMP (aop, 0-7 less ADC/SBB) with lazy flags as emu_alu records them;
+ * osz 1, 4 or 8 */
 FAST_INLINE uint64_t fast_alu(struct emu_cpu *cpu, unsigned aop, unsigned osz, uint64_t a,
 				uint64_t b)
 {
-	uint64_t m = osz == 8 ? ~0ULL : 0xffffffffULL, r;
+	uint64_t m = size_mask(osz), r;
 	a &= m;
 	b &= m;
 	switch (aop) {
@@ -291,6 +321,57 @@ FAST_INLINE uint64_t emu_exec_fast(struct emu_cpu *cpu, struct emu_insn *in, uin
 		R[R_SP] = sp + 8;
 		R[(in->op & 7) | ((in->rex & REX_B) ? 8 : 0)] = v;
 		break;
+	case FK_ALU8_ST: {
+		unsigned aop = (in->op >> 3) & 7;
+		v = fast_alu(cpu, aop, 1, fast_rm_read(cpu, in, 1), reg_get(cpu, in, in->reg, 1));
+		if (aop != 7)
+			reg_set(cpu, in, in->rm, 1, v);
+		break;
+	}
+	case FK_ALU8_LD: {
+		unsigned aop = (in->op >> 3) & 7;
+		v = fast_rm_read(cpu, in, 1);
+		v = fast_alu(cpu, aop, 1, reg_get(cpu, in, in->reg, 1), v);
+		if (aop != 7)
+			reg_set(cpu, in, in->reg, 1, v);
+		break;
+	}
+	case FK_ALU8_I: {
+		unsigned aop = (in->modrm >> 3) & 7;
+		v = fast_alu(cpu, aop, 1, fast_rm_read(cpu, in, 1), in->imm);
+		if (aop != 7)
+			reg_set(cpu, in, in->rm, 1, v);
+		break;
+	}
+	case FK_ALU8_AL: {
+		unsigned aop = (in->op >> 3) & 7;
+		v = fast_alu(cpu, aop, 1, R[R_AX], in->imm);
+		if (aop != 7)
+			R[R_AX] = (R[R_AX] & ~0xffULL) | v;
+		break;
+	}
+	case FK_TEST8:
+		v = fast_rm_read(cpu, in, 1);
+		fast_alu(cpu, 4, 1, v, reg_get(cpu, in, in->reg, 1));
+		break;
+	case FK_TEST8_I:
+		fast_alu(cpu, 4, 1, in->op == 0xa8 ? R[R_AX] : fast_rm_read(cpu, in, 1), in->imm);
+		break;
+	case FK_MOV8_ST:
+		fast_rm_write(cpu, in, 1, reg_get(cpu, in, in->reg, 1));
+		break;
+	case FK_MOV8_LD:
+		reg_set(cpu, in, in->reg, 1, fast_rm_read(cpu, in, 1));
+		break;
+	case FK_MOV8_MI:
+		fast_rm_write(cpu, in, 1, in->imm);
+		break;
+	case FK_SHIFT: {
+		unsigned cnt = in->op == 0xc1 ? (unsigned)in->imm : in->op == 0xd1 ? 1 : (unsigned)R[R_CX];
+		v = emu_shift(cpu, (in->modrm >> 3) & 7, osz, R[in->rm], cnt & 0xff);
+		fast_reg_set(R, in->rm, osz, v);
+		break;
+	}
 	default:	/* FK_NOP */
 		break;
 	}
