@@ -50,7 +50,7 @@ void emu_cpu_init(struct emu_cpu *cpu, struct cpu_state *st, struct guest_mem *m
 
 void emu_cpu_fini(struct emu_cpu *cpu)
 {
-	free(cpu->dcache);
+	emu_dcache_free(cpu->dcache);
 	cpu->dcache = NULL;
 	cpu->dc_last = NULL;
 }

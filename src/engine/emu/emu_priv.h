@@ -115,6 +115,7 @@ static inline int emu_prot(const struct emu_cpu *cpu) { return cpu->mode != MODE
 /* Decode the instruction at cs:rip: a cached decode, or `scratch` filled. */
 struct emu_insn *emu_fetch_insn(struct emu_cpu *cpu, struct emu_insn *scratch);
 void *emu_dcache_new(void);
+void emu_dcache_free(void *dc);
 int emu_translate(struct emu_cpu *cpu, uint64_t lin, int acc, uint64_t *gpa);	/* 0 or pfec|0x100 */
 #define ACC_W	1
 #define ACC_U	2

@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static inline unsigned tlb_idx(uint64_t lin)
 {
@@ -499,9 +500,34 @@ struct emu_dcache {
 	struct dc_entry e[(1u << DC_BITS) + 1];	/* + an entry that never validates (hp NULL) */
 };
 
+/*
+ * The arena is a few MiB that the loop walks at random: on 2 MiB pages where
+ * the host has transparent huge pages on request, so that walking it does
+ * not keep missing the host's TLB.
+ */
+#define DC_ALIGN (2u << 20)
+#define DC_MAP_SIZE ((sizeof(struct emu_dcache) + DC_ALIGN - 1) & ~(size_t)(DC_ALIGN - 1))
+
 void *emu_dcache_new(void)
 {
-	return calloc(1, sizeof(struct emu_dcache));
+	void *p = mmap(NULL, DC_MAP_SIZE + DC_ALIGN, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uintptr_t a;
+	if (p == MAP_FAILED)
+		return NULL;
+	/* keep only the 2 MiB aligned DC_MAP_SIZE bytes */
+	a = ((uintptr_t)p + DC_ALIGN - 1) & ~(uintptr_t)(DC_ALIGN - 1);
+	if (a > (uintptr_t)p)
+		munmap(p, a - (uintptr_t)p);
+	munmap((void *)(a + DC_MAP_SIZE), (uintptr_t)p + DC_ALIGN - a);
+	madvise((void *)a, DC_MAP_SIZE, MADV_HUGEPAGE);
+	return (void *)a;
+}
+
+void emu_dcache_free(void *dc)
+{
+	if (dc)
+		munmap(dc, DC_MAP_SIZE);
 }
 
 static __attribute__((noinline)) struct dc_entry *dc_fill(struct emu_cpu *cpu, struct dc_entry *d,
