@@ -98,6 +98,12 @@ static int inject_pending(struct emu_cpu *cpu)
 	return 0;
 }
 
+/* The memory map changed since the TLBs were filled (boundary_events flushes them). */
+static inline int map_changed(struct emu_cpu *cpu)
+{
+	return __atomic_load_n(&cpu->mem->gen, __ATOMIC_ACQUIRE) != cpu->map_gen;
+}
+
 /* Interrupts, NMI and the halt state at an instruction boundary; EMU_STOP_* or 0. */
 static int boundary_events(struct emu_cpu *cpu)
 {
@@ -228,6 +234,9 @@ static inline struct emu_insn *run_fast(struct emu_cpu *cpu, struct emu_insn *in
 	struct cpu_state *st = cpu->st;
 	struct emu_dc_entry *d = cpu->dc_last;
 	uint64_t n = cpu->icount, rip = st->rip;
+	/* fast kinds leave RFLAGS.IF alone: while it is clear, an irq_hint only
+	 * matters to boundary_events for a memory map change */
+	int if_on = !!(st->rflags & FL_IF);
 
 	rip = emu_exec_fast(cpu, in, rip + in->len);
 	st->rip = rip;
@@ -235,7 +244,8 @@ static inline struct emu_insn *run_fast(struct emu_cpu *cpu, struct emu_insn *in
 	cpu->movss_blocking = 0;
 	cpu->icount = ++n;
 	for (;;) {
-		if (unlikely(n >= end || (cpu->kick | cpu->irq_hint | st->nmi_pending))) {
+		if (unlikely(n >= end || (cpu->kick | st->nmi_pending) ||
+			     (cpu->irq_hint && (if_on || map_changed(cpu))))) {
 			in = NULL;
 			break;
 		}
