@@ -233,26 +233,35 @@ static inline struct emu_insn *run_fast(struct emu_cpu *cpu, struct emu_insn *in
 {
 	struct cpu_state *st = cpu->st;
 	struct emu_dc_entry *d = cpu->dc_last;
-	uint64_t n = cpu->icount, rip = st->rip;
+	uint64_t n = cpu->icount, rip = st->rip, nrip, page;
+	uintptr_t host;
 	/* fast kinds leave RFLAGS.IF alone: while it is clear, an irq_hint only
 	 * matters to boundary_events for a memory map change */
 	int if_on = !!(st->rflags & FL_IF);
 
-	rip = emu_exec_fast(cpu, in, rip + in->len);
+	nrip = rip + in->len;
+	rip = emu_exec_fast(cpu, in, nrip);
 	st->rip = rip;
 	st->int_shadow = 0;
 	cpu->movss_blocking = 0;
 	cpu->icount = ++n;
+	/* The CPL is fixed for the run: the page of the last fetch, if it was
+	 * remembered at this CPL, stays in registers until a fetch misses it. */
+	page = d && cpu->fc_cpl == cpu->cpl ? cpu->fc_page : ~0ULL;
+	host = cpu->fc_host;
 	for (;;) {
-		if (unlikely(n >= end || (cpu->kick | st->nmi_pending) ||
-			     (cpu->irq_hint && (if_on || map_changed(cpu))))) {
+		/* A kick or an NMI is looked at after taken branches only: every loop
+		 * has one, and they are asynchronous anyway.  irq_hint also stands
+		 * for a memory map change (engine.c), which must not wait. */
+		if (unlikely(n >= end) ||
+		    unlikely(cpu->irq_hint && (if_on || map_changed(cpu))) ||
+		    (rip != nrip && unlikely(cpu->kick | st->nmi_pending))) {
 			in = NULL;
 			break;
 		}
 		cpu->saved_rsp = st->regs[R_SP];
-		if (likely(d && (rip & ~0xfffULL) == cpu->fc_page && cpu->cpl == cpu->fc_cpl &&
-			   (rip & 0xfff) <= 4096 - 16)) {
-			const uint8_t *p = (const uint8_t *)(cpu->fc_host + (rip & 0xfff));
+		if (likely((rip & ~0xfffULL) == page && (rip & 0xfff) <= 4096 - 16)) {
+			const uint8_t *p = (const uint8_t *)(host + (rip & 0xfff));
 			if (likely(emu_dc_valid(d + 1, p, EMU_DC_KEY64)))
 				d++;
 			else if (emu_dc_valid(d + d->tgt, p, EMU_DC_KEY64))
@@ -265,10 +274,13 @@ slow:
 			cpu->dc_last = d;
 			in = emu_fetch_insn(cpu, scratch);
 			d = cpu->dc_last;
+			page = d && cpu->fc_cpl == cpu->cpl ? cpu->fc_page : ~0ULL;
+			host = cpu->fc_host;
 		}
 		if (!in->fast)
 			break;
-		rip = emu_exec_fast(cpu, in, rip + in->len);
+		nrip = rip + in->len;
+		rip = emu_exec_fast(cpu, in, nrip);
 		st->rip = rip;
 		cpu->icount = ++n;
 	}
