@@ -53,14 +53,16 @@ void emu_flags_set(struct emu_cpu *cpu, uint64_t res, unsigned size, int cf, int
 void emu_flags_modify(struct emu_cpu *cpu, uint64_t mask, uint64_t val);
 
 /* Jcc/SETcc/CMOVcc condition cc (0-15), inline for the loop's fast paths. */
-static inline int emu_cond_inline(struct emu_cpu *cpu, unsigned cc)
+static inline __attribute__((always_inline)) int emu_cond_inline(struct emu_cpu *cpu, unsigned cc)
 {
 	int r;
-	/* The common compare-and-branch shapes straight from the recorded operands. */
+	/* The common compare-and-branch shapes straight from the recorded operands
+	 * (size is 1, 2, 4 or 8 there: masks and sign extension by shifts). */
 	if (cpu->lf_op && (cpu->lf_op >> 4) == LF_SUB) {
-		unsigned size = cpu->lf_op & 0xf;
-		uint64_t m = size_mask(size), a = cpu->lf_a & m, b = cpu->lf_b & m;
-		int64_t sa = (int64_t)sext(a, size), sbv = (int64_t)sext(b, size);
+		unsigned sh = 64 - 8 * (cpu->lf_op & 0xf);
+		uint64_t a = cpu->lf_a << sh, b = cpu->lf_b << sh;
+		/* operands moved to the top bits: unsigned and signed order are kept */
+		int64_t sa = (int64_t)a, sbv = (int64_t)b;
 		switch (cc >> 1) {
 		case 1: r = a < b; goto out;
 		case 2: r = a == b; goto out;
@@ -72,9 +74,8 @@ static inline int emu_cond_inline(struct emu_cpu *cpu, unsigned cc)
 	} else if (cpu->lf_op) {
 		/* ZF and SF come straight from the result for every recorded op; after a
 		 * logic op (TEST/AND/OR/XOR) CF = OF = 0 as well */
-		unsigned size = cpu->lf_op & 0xf;
-		uint64_t res = cpu->lf_res & size_mask(size);
-		int s = !!(res & sign_bit(size));
+		uint64_t res = cpu->lf_res << (64 - 8 * (cpu->lf_op & 0xf));
+		int s = (int64_t)res < 0;
 		if ((cc >> 1) == 2) {
 			r = !res;
 			goto out;

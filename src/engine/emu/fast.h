@@ -231,6 +231,18 @@ FAST_INLINE uint64_t fast_alu(struct emu_cpu *cpu, unsigned aop, unsigned osz, u
 	return r;
 }
 
+/* The 4/8-byte forms with the size a constant in each branch, so that masks fold. */
+FAST_INLINE uint64_t fast_rm_read_w(struct emu_cpu *cpu, const struct emu_insn *in, unsigned osz)
+{
+	return osz == 8 ? fast_rm_read(cpu, in, 8) : fast_rm_read(cpu, in, 4);
+}
+
+FAST_INLINE uint64_t fast_alu_w(struct emu_cpu *cpu, unsigned aop, unsigned osz, uint64_t a,
+				uint64_t b)
+{
+	return osz == 8 ? fast_alu(cpu, aop, 8, a, b) : fast_alu(cpu, aop, 4, a, b);
+}
+
 /* Next RIP after a taken near branch to t: #GP(0) if t is not canonical. */
 FAST_INLINE uint64_t fast_branch(struct emu_cpu *cpu, uint64_t t)
 {
@@ -249,7 +261,7 @@ FAST_INLINE uint64_t emu_exec_fast(struct emu_cpu *cpu, struct emu_insn *in, uin
 		fast_rm_write(cpu, in, osz, osz == 8 ? R[in->reg] : (uint32_t)R[in->reg]);
 		break;
 	case FK_MOV_LD:
-		fast_reg_set(R, in->reg, osz, fast_rm_read(cpu, in, osz));
+		fast_reg_set(R, in->reg, osz, fast_rm_read_w(cpu, in, osz));
 		break;
 	case FK_MOV_RI:
 		fast_reg_set(R, (in->op & 7) | ((in->rex & REX_B) ? 8 : 0), osz, in->imm);
@@ -259,29 +271,29 @@ FAST_INLINE uint64_t emu_exec_fast(struct emu_cpu *cpu, struct emu_insn *in, uin
 		break;
 	case FK_ALU_ST: {
 		unsigned aop = (in->op >> 3) & 7;
-		v = fast_alu(cpu, aop, osz, fast_rm_read(cpu, in, osz), R[in->reg]);
+		v = fast_alu_w(cpu, aop, osz, fast_rm_read_w(cpu, in, osz), R[in->reg]);
 		if (aop != 7)
 			fast_reg_set(R, in->rm, osz, v);
 		break;
 	}
 	case FK_ALU_LD: {
 		unsigned aop = (in->op >> 3) & 7;
-		v = fast_rm_read(cpu, in, osz);
-		v = fast_alu(cpu, aop, osz, R[in->reg], v);
+		v = fast_rm_read_w(cpu, in, osz);
+		v = fast_alu_w(cpu, aop, osz, R[in->reg], v);
 		if (aop != 7)
 			fast_reg_set(R, in->reg, osz, v);
 		break;
 	}
 	case FK_ALU_I: {
 		unsigned aop = (in->modrm >> 3) & 7;
-		v = fast_alu(cpu, aop, osz, fast_rm_read(cpu, in, osz), in->imm);
+		v = fast_alu_w(cpu, aop, osz, fast_rm_read_w(cpu, in, osz), in->imm);
 		if (aop != 7)
 			fast_reg_set(R, in->rm, osz, v);
 		break;
 	}
 	case FK_TEST:
-		v = fast_rm_read(cpu, in, osz);
-		fast_alu(cpu, 4, osz, v, R[in->reg]);
+		v = fast_rm_read_w(cpu, in, osz);
+		fast_alu_w(cpu, 4, osz, v, R[in->reg]);
 		break;
 	case FK_LEA:
 		fast_reg_set(R, in->reg, osz, fast_ea(cpu, in));
