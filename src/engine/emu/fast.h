@@ -46,6 +46,12 @@ enum {
 	FK_MOV8_LD,	/* 8A: reg8 = rm8 */
 	FK_MOV8_MI,	/* C6 /0: rm8 = imm8 */
 	FK_SHIFT,	/* C1/D1/D3 with a register operand */
+	FK_CMOV,	/* 0F 40-4F */
+	FK_SETCC,	/* 0F 90-9F */
+	FK_MOVSX,	/* 0F BE/BF */
+	FK_ALU_AX,	/* 05/0D/25/2D/35/3D: rAX op= imm */
+	FK_TEST_I,	/* A9, F7 /0: rm & imm */
+	FK_INCDEC,	/* FF /0, /1 with a register operand */
 };
 
 /* The fast kind of a decoded 64-bit mode instruction, or FK_NONE. */
@@ -64,6 +70,12 @@ static inline uint8_t emu_fast_kind(const struct emu_insn *in)
 			return FK_JCC;
 		if ((op == 0xb6 || op == 0xb7) && wide)
 			return FK_MOVZX;
+		if ((op == 0xbe || op == 0xbf) && wide)
+			return FK_MOVSX;
+		if (op >= 0x40 && op <= 0x4f && wide)
+			return FK_CMOV;
+		if (op >= 0x90 && op <= 0x9f)
+			return FK_SETCC;
 		if (op == 0x1f)
 			return FK_NOP;
 		return FK_NONE;
@@ -108,6 +120,11 @@ static inline uint8_t emu_fast_kind(const struct emu_insn *in)
 	case 0x8a: return FK_MOV8_LD;
 	case 0xc6: return rop == 0 ? FK_MOV8_MI : FK_NONE;
 	case 0xc1: case 0xd1: case 0xd3: return wide && !in->has_mem ? FK_SHIFT : FK_NONE;
+	case 0x05: case 0x0d: case 0x25: case 0x2d: case 0x35: case 0x3d:
+		return wide ? FK_ALU_AX : FK_NONE;
+	case 0xa9: return wide ? FK_TEST_I : FK_NONE;
+	case 0xf7: return wide && rop == 0 ? FK_TEST_I : FK_NONE;
+	case 0xff: return wide && rop < 2 && !in->has_mem ? FK_INCDEC : FK_NONE;
 	default: return FK_NONE;
 	}
 }
@@ -381,6 +398,41 @@ FAST_INLINE uint64_t emu_exec_fast(struct emu_cpu *cpu, struct emu_insn *in, uin
 	case FK_SHIFT: {
 		unsigned cnt = in->op == 0xc1 ? (unsigned)in->imm : in->op == 0xd1 ? 1 : (unsigned)R[R_CX];
 		v = emu_shift(cpu, (in->modrm >> 3) & 7, osz, R[in->rm], cnt & 0xff);
+		fast_reg_set(R, in->rm, osz, v);
+		break;
+	}
+	case FK_CMOV:
+		/* the source is read (and may fault) whatever the condition */
+		v = fast_rm_read_w(cpu, in, osz);
+		if (emu_cond(cpu, in->op & 0xf))
+			fast_reg_set(R, in->reg, osz, v);
+		else
+			fast_reg_set(R, in->reg, osz, R[in->reg]);
+		break;
+	case FK_SETCC:
+		fast_rm_write(cpu, in, 1, emu_cond(cpu, in->op & 0xf));
+		break;
+	case FK_MOVSX:
+		v = in->op == 0xbf ? sext(fast_rm_read(cpu, in, 2), 2) : sext(fast_rm_read(cpu, in, 1), 1);
+		fast_reg_set(R, in->reg, osz, v);
+		break;
+	case FK_ALU_AX: {
+		unsigned aop = (in->op >> 3) & 7;
+		v = fast_alu_w(cpu, aop, osz, R[R_AX], in->imm);
+		if (aop != 7)
+			fast_reg_set(R, R_AX, osz, v);
+		break;
+	}
+	case FK_TEST_I:
+		fast_alu_w(cpu, 4, osz, in->op == 0xa9 ? R[R_AX] : fast_rm_read_w(cpu, in, osz), in->imm);
+		break;
+	case FK_INCDEC: {
+		/* as exec.c's fn_incdec: CF kept in lf_aux */
+		uint64_t m = size_mask(osz), a = R[in->rm] & m, cf = emu_get_cf(cpu);
+		int dec = (in->modrm >> 3) & 1;
+		v = (dec ? a - 1 : a + 1) & m;
+		lf_set(cpu, dec ? LF_DEC : LF_INC, osz, v, a, 1);
+		cpu->lf_aux = cf;
 		fast_reg_set(R, in->rm, osz, v);
 		break;
 	}
