@@ -98,12 +98,6 @@ static int inject_pending(struct emu_cpu *cpu)
 	return 0;
 }
 
-/* The memory map changed since the TLBs were filled (boundary_events flushes them). */
-static inline int map_changed(struct emu_cpu *cpu)
-{
-	return __atomic_load_n(&cpu->mem->gen, __ATOMIC_ACQUIRE) != cpu->map_gen;
-}
-
 /* Interrupts, NMI and the halt state at an instruction boundary; EMU_STOP_* or 0. */
 static int boundary_events(struct emu_cpu *cpu)
 {
@@ -238,6 +232,9 @@ static inline struct emu_insn *run_fast(struct emu_cpu *cpu, struct emu_insn *in
 	/* fast kinds leave RFLAGS.IF alone: while it is clear, an irq_hint only
 	 * matters to boundary_events for a memory map change */
 	int if_on = !!(st->rflags & FL_IF);
+	/* only boundary_events moves map_gen, so it is fixed for the run */
+	const unsigned *gen = &cpu->mem->gen;
+	unsigned map_gen = cpu->map_gen;
 
 	nrip = rip + in->len;
 	rip = emu_exec_fast(cpu, in, nrip);
@@ -254,7 +251,8 @@ static inline struct emu_insn *run_fast(struct emu_cpu *cpu, struct emu_insn *in
 		 * has one, and they are asynchronous anyway.  irq_hint also stands
 		 * for a memory map change (engine.c), which must not wait. */
 		if (unlikely(n >= end) ||
-		    unlikely(cpu->irq_hint && (if_on || map_changed(cpu))) ||
+		    unlikely(cpu->irq_hint &&
+			     (if_on || __atomic_load_n(gen, __ATOMIC_ACQUIRE) != map_gen)) ||
 		    (rip != nrip && unlikely(cpu->kick | st->nmi_pending))) {
 			in = NULL;
 			break;
