@@ -147,14 +147,16 @@ struct emu_dc_entry {
 };
 #define EMU_DC_KEY64	(MODE_LONG64 | 4 << 4 | 8 << 8)
 
-/* One branch for the caller: every field is read (d is always a real entry) and or-ed. */
+/* Two branches for the caller: the address (a cheap miss), then the key and
+ * the bytes or-ed together. */
 static inline int emu_dc_valid(const struct emu_dc_entry *d, const uint8_t *p, uint32_t key)
 {
 	uint64_t b0, b1;
+	if (unlikely(d->hp != p))
+		return 0;
 	__builtin_memcpy(&b0, p, 8);
 	__builtin_memcpy(&b1, p + 8, 8);
-	return !(((uintptr_t)d->hp ^ (uintptr_t)p) | (d->key ^ key) |
-		 ((b0 & d->m0) ^ d->b0) | ((b1 & d->m1) ^ d->b1));
+	return !((d->key ^ key) | ((b0 & d->m0) ^ d->b0) | ((b1 & d->m1) ^ d->b1));
 }
 
 /*
