@@ -359,7 +359,7 @@ static inline void *ptr_rw(struct emu_cpu *cpu, int seg, uint64_t off, unsigned 
 }
 
 /* The modrm memory operand's offset and the rm operand itself, inline for the hot paths. */
-static inline uint64_t ea_of(struct emu_cpu *cpu, const struct emu_insn *in)
+static inline __attribute__((always_inline)) uint64_t ea_of(struct emu_cpu *cpu, const struct emu_insn *in)
 {
 	uint64_t ea = (uint64_t)in->disp;
 	if (in->ea_base != EA_NOREG)

@@ -37,14 +37,7 @@ int emu_cas(void *p, unsigned size, uint64_t *old, uint64_t nv)
 
 uint64_t emu_ea(struct emu_cpu *cpu, const struct emu_insn *in)
 {
-	uint64_t ea = (uint64_t)in->disp;
-	if (in->ea_base != EA_NOREG)
-		ea += cpu->st->regs[in->ea_base];
-	if (in->ea_index != EA_NOREG)
-		ea += cpu->st->regs[in->ea_index] * in->ea_scale;
-	if (in->rip_rel)
-		ea += cpu->st->rip + in->len;
-	return ea & size_mask(in->asz);
+	return ea_of(cpu, in);
 }
 
 uint64_t emu_rm_read(struct emu_cpu *cpu, struct emu_insn *in, unsigned size)

@@ -182,14 +182,7 @@ FAST_INLINE void fast_mem_write(struct emu_cpu *cpu, int seg, uint64_t off, unsi
 
 FAST_INLINE uint64_t fast_ea(struct emu_cpu *cpu, const struct emu_insn *in)
 {
-	uint64_t ea = (uint64_t)in->disp;
-	if (in->ea_base != EA_NOREG)
-		ea += cpu->st->regs[in->ea_base];
-	if (in->ea_index != EA_NOREG)
-		ea += cpu->st->regs[in->ea_index] * in->ea_scale;
-	if (in->rip_rel)
-		ea += cpu->st->rip + in->len;
-	return in->asz == 8 ? ea : (uint32_t)ea;
+	return ea_of(cpu, in);
 }
 
 /* size 1, 2 (MOVZX) or osz */
