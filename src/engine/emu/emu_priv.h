@@ -11,7 +11,8 @@
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 
 /* ---- lazy flags (flags.c) ---- */
-enum { LF_NONE, LF_ADD, LF_ADC, LF_SUB, LF_SBB, LF_LOGIC, LF_INC, LF_DEC };
+/* LF_MUL (two- and three-operand IMUL): CF = OF = lf_aux, AF = 0, SF/ZF/PF from the result */
+enum { LF_NONE, LF_ADD, LF_ADC, LF_SUB, LF_SBB, LF_LOGIC, LF_INC, LF_DEC, LF_MUL };
 #define LF(op, size)	((uint32_t)(op) << 4 | (size))
 #define FL_ARITH	(FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
 

@@ -1,12 +1,13 @@
 /*
  * emu: fast paths for the commonest 64-bit mode instructions (MOV, LEA,
- * MOVZX, MOVSXD, the ALU group on 32/64-bit operands, TEST, Jcc, JMP,
+ * MOVZX, MOVSXD, the ALU group with ADC/SBB, IMUL, group 3, TEST, Jcc, JMP,
  * CALL/RET, PUSH/POP, NOP), run by the instruction loop without emu_exec's
  * generic dispatch.
  *
  * emu_fast_kind() classifies a decode once (the kind is cached with it);
  * only encodings whose whole behaviour is the one below get a kind: no LOCK
- * or F2/F3 prefix, operand size 4 or 8, 64-bit mode.  Everything else is 0
+ * or F2/F3 prefix, operand size 4 or 8 (and the few byte/word forms listed),
+ * 64-bit mode.  Everything else is 0
  * and goes through emu_exec, which stays the reference.  A fast handler
  * follows the same fault rule as the rest of the core: no architectural
  * change before its last access that can fault.
@@ -22,8 +23,8 @@ enum {
 	FK_MOV_LD,	/* 8B: reg = rm */
 	FK_MOV_RI,	/* B8+r: reg = imm */
 	FK_MOV_MI,	/* C7 /0: rm = imm */
-	FK_ALU_ST,	/* 01/09/21/29/31/39: rm op= reg (register rm, or CMP) */
-	FK_ALU_LD,	/* 03/0B/23/2B/33/3B: reg op= rm */
+	FK_ALU_ST,	/* 01/09/11/19/21/29/31/39: rm op= reg (register rm, or CMP) */
+	FK_ALU_LD,	/* 03/0B/13/1B/23/2B/33/3B: reg op= rm */
 	FK_ALU_I,	/* 81/83: rm op= imm (register rm, or CMP) */
 	FK_TEST,	/* 85: rm & reg */
 	FK_LEA,		/* 8D */
@@ -36,10 +37,10 @@ enum {
 	FK_PUSH,	/* 50+r */
 	FK_POP,		/* 58+r */
 	FK_NOP,		/* 0F 1F, 90 without REX.B */
-	FK_ALU8_ST,	/* 00/08/20/28/30/38: rm8 op= reg8 (register rm, or CMP) */
-	FK_ALU8_LD,	/* 02/0A/22/2A/32/3A: reg8 op= rm8 */
+	FK_ALU8_ST,	/* 00/08/10/18/20/28/30/38: rm8 op= reg8 (register rm, or CMP) */
+	FK_ALU8_LD,	/* 02/0A/12/1A/22/2A/32/3A: reg8 op= rm8 */
 	FK_ALU8_I,	/* 80: rm8 op= imm8 (register rm, or CMP) */
-	FK_ALU8_AL,	/* 04/0C/24/2C/34/3C: AL op= imm8 */
+	FK_ALU8_AL,	/* 04/0C/14/1C/24/2C/34/3C: AL op= imm8 */
 	FK_TEST8,	/* 84: rm8 & reg8 */
 	FK_TEST8_I,	/* F6 /0, A8: rm8 & imm8 */
 	FK_MOV8_ST,	/* 88: rm8 = reg8 */
@@ -49,9 +50,12 @@ enum {
 	FK_CMOV,	/* 0F 40-4F */
 	FK_SETCC,	/* 0F 90-9F */
 	FK_MOVSX,	/* 0F BE/BF */
-	FK_ALU_AX,	/* 05/0D/25/2D/35/3D: rAX op= imm */
+	FK_ALU_AX,	/* 05/0D/15/1D/25/2D/35/3D: rAX op= imm */
 	FK_TEST_I,	/* A9, F7 /0: rm & imm */
 	FK_INCDEC,	/* FF /0, /1 with a register operand */
+	FK_IMUL,	/* 0F AF, 69, 6B */
+	FK_GRP3,	/* F7 /2-/7: NOT, NEG (register operand), MUL, IMUL, DIV, IDIV */
+	FK_MOV16_ST,	/* 66 89 with a memory operand */
 };
 
 /* The fast kind of a decoded 64-bit mode instruction, or FK_NONE. */
@@ -59,8 +63,6 @@ static inline uint8_t emu_fast_kind(const struct emu_insn *in)
 {
 	unsigned op = in->op, osz = in->osz, aop = (op >> 3) & 7, rop = (in->modrm >> 3) & 7;
 	int wide = osz == 4 || osz == 8;
-	/* the ALU ops without a carry in: ADD OR AND SUB XOR CMP */
-	int plain = aop != 2 && aop != 3;
 	if (in->lock || in->rep)
 		return FK_NONE;
 	if (in->map == MAP_0F) {
@@ -78,23 +80,23 @@ static inline uint8_t emu_fast_kind(const struct emu_insn *in)
 			return FK_SETCC;
 		if (op == 0x1f)
 			return FK_NOP;
+		if (op == 0xaf && wide)
+			return FK_IMUL;
 		return FK_NONE;
 	}
 	if (in->map != MAP_1B)
 		return FK_NONE;
 	switch (op) {
-	case 0x89: return wide ? FK_MOV_ST : FK_NONE;
+	case 0x89: return wide ? FK_MOV_ST : osz == 2 && in->has_mem ? FK_MOV16_ST : FK_NONE;
 	case 0x8b: return wide ? FK_MOV_LD : FK_NONE;
 	case 0xb8 ... 0xbf: return wide ? FK_MOV_RI : FK_NONE;
 	case 0xc7: return wide && rop == 0 ? FK_MOV_MI : FK_NONE;
-	case 0x01: case 0x09: case 0x21: case 0x29: case 0x31: case 0x39:
+	case 0x01: case 0x09: case 0x11: case 0x19: case 0x21: case 0x29: case 0x31: case 0x39:
 		return wide && (!in->has_mem || aop == 7) ? FK_ALU_ST : FK_NONE;
-	case 0x03: case 0x0b: case 0x23: case 0x2b: case 0x33: case 0x3b:
+	case 0x03: case 0x0b: case 0x13: case 0x1b: case 0x23: case 0x2b: case 0x33: case 0x3b:
 		return wide ? FK_ALU_LD : FK_NONE;
 	case 0x81: case 0x83:
-		aop = rop;
-		plain = aop != 2 && aop != 3;
-		return wide && plain && (!in->has_mem || aop == 7) ? FK_ALU_I : FK_NONE;
+		return wide && (!in->has_mem || rop == 7) ? FK_ALU_I : FK_NONE;
 	case 0x85: return wide ? FK_TEST : FK_NONE;
 	case 0x8d: return wide && in->has_mem ? FK_LEA : FK_NONE;
 	case 0x63: return osz == 8 ? FK_MOVSXD : FK_NONE;
@@ -105,14 +107,14 @@ static inline uint8_t emu_fast_kind(const struct emu_insn *in)
 	case 0x50 ... 0x57: return in->pfx_66 ? FK_NONE : FK_PUSH;
 	case 0x58 ... 0x5f: return in->pfx_66 ? FK_NONE : FK_POP;
 	case 0x90: return in->rex & REX_B ? FK_NONE : FK_NOP;
-	case 0x00: case 0x08: case 0x20: case 0x28: case 0x30: case 0x38:
+	case 0x00: case 0x08: case 0x10: case 0x18: case 0x20: case 0x28: case 0x30: case 0x38:
 		return !in->has_mem || aop == 7 ? FK_ALU8_ST : FK_NONE;
-	case 0x02: case 0x0a: case 0x22: case 0x2a: case 0x32: case 0x3a: return FK_ALU8_LD;
-	case 0x04: case 0x0c: case 0x24: case 0x2c: case 0x34: case 0x3c: return FK_ALU8_AL;
+	case 0x02: case 0x0a: case 0x12: case 0x1a: case 0x22: case 0x2a: case 0x32: case 0x3a:
+		return FK_ALU8_LD;
+	case 0x04: case 0x0c: case 0x14: case 0x1c: case 0x24: case 0x2c: case 0x34: case 0x3c:
+		return FK_ALU8_AL;
 	case 0x80:
-		aop = rop;
-		plain = aop != 2 && aop != 3;
-		return plain && (!in->has_mem || aop == 7) ? FK_ALU8_I : FK_NONE;
+		return !in->has_mem || rop == 7 ? FK_ALU8_I : FK_NONE;
 	case 0x84: return FK_TEST8;
 	case 0xa8: return FK_TEST8_I;
 	case 0xf6: return rop == 0 ? FK_TEST8_I : FK_NONE;
@@ -120,10 +122,14 @@ static inline uint8_t emu_fast_kind(const struct emu_insn *in)
 	case 0x8a: return FK_MOV8_LD;
 	case 0xc6: return rop == 0 ? FK_MOV8_MI : FK_NONE;
 	case 0xc1: case 0xd1: case 0xd3: return wide && !in->has_mem ? FK_SHIFT : FK_NONE;
-	case 0x05: case 0x0d: case 0x25: case 0x2d: case 0x35: case 0x3d:
+	case 0x05: case 0x0d: case 0x15: case 0x1d: case 0x25: case 0x2d: case 0x35: case 0x3d:
 		return wide ? FK_ALU_AX : FK_NONE;
 	case 0xa9: return wide ? FK_TEST_I : FK_NONE;
-	case 0xf7: return wide && rop == 0 ? FK_TEST_I : FK_NONE;
+	case 0xf7:
+		if (!wide || rop == 1)
+			return FK_NONE;
+		return rop == 0 ? FK_TEST_I : rop >= 4 || !in->has_mem ? FK_GRP3 : FK_NONE;
+	case 0x69: case 0x6b: return wide ? FK_IMUL : FK_NONE;
 	case 0xff: return wide && rop < 2 && !in->has_mem ? FK_INCDEC : FK_NONE;
 	default: return FK_NONE;
 	}
@@ -158,7 +164,7 @@ FAST_INLINE uint64_t fast_mem_read(struct emu_cpu *cpu, int seg, uint64_t off, u
 	return emu_read(cpu, seg, off, size);
 }
 
-/* size 1, 4 or 8 */
+/* size 1, 2, 4 or 8 */
 FAST_INLINE void fast_mem_write(struct emu_cpu *cpu, int seg, uint64_t off, unsigned size,
 				uint64_t v)
 {
@@ -171,6 +177,9 @@ FAST_INLINE void fast_mem_write(struct emu_cpu *cpu, int seg, uint64_t off, unsi
 			__builtin_memcpy(p, &v, 8);
 		} else if (size == 1) {
 			*(uint8_t *)p = (uint8_t)v;
+		} else if (size == 2) {
+			uint16_t x = (uint16_t)v;
+			__builtin_memcpy(p, &x, 2);
 		} else {
 			uint32_t x = (uint32_t)v;
 			__builtin_memcpy(p, &x, 4);
@@ -222,16 +231,27 @@ FAST_INLINE void fast_reg_set(uint64_t *R, unsigned r, unsigned osz, uint64_t v)
 	R[r] = osz == 8 ? v : (uint32_t)v;
 }
 
-/* ADD/OR/AND/SUB/XOR/CMP (aop, 0-7 less ADC/SBB) with lazy flags as emu_alu records them;
- * osz 1, 4 or 8 */
+/* The group-1 operation aop (0-7) with lazy flags as emu_alu records them; osz 1, 4 or 8 */
 FAST_INLINE uint64_t fast_alu(struct emu_cpu *cpu, unsigned aop, unsigned osz, uint64_t a,
 				uint64_t b)
 {
-	uint64_t m = size_mask(osz), r;
+	uint64_t m = size_mask(osz), r, c;
 	a &= m;
 	b &= m;
 	switch (aop) {
 	case 0: r = (a + b) & m; lf_set(cpu, LF_ADD, osz, r, a, b); return r;
+	case 2:
+		c = emu_get_cf(cpu);
+		r = (a + b + c) & m;
+		lf_set(cpu, LF_ADC, osz, r, a, b);
+		cpu->lf_aux = c;
+		return r;
+	case 3:
+		c = emu_get_cf(cpu);
+		r = (a - b - c) & m;
+		lf_set(cpu, LF_SBB, osz, r, a, b);
+		cpu->lf_aux = c;
+		return r;
 	case 1: r = a | b; break;
 	case 4: r = a & b; break;
 	case 6: r = a ^ b; break;
@@ -429,6 +449,41 @@ FAST_INLINE uint64_t emu_exec_fast(struct emu_cpu *cpu, struct emu_insn *in, uin
 		fast_reg_set(R, in->rm, osz, v);
 		break;
 	}
+	case FK_IMUL: {
+		/* CF = OF = the product does not fit osz; SF/ZF/PF from it, AF = 0 (as emu_exec) */
+		uint64_t a = in->op == 0xaf ? R[in->reg] : in->imm;
+		int ovf;
+		v = fast_rm_read_w(cpu, in, osz);
+		if (osz == 8) {
+			int64_t p;
+			ovf = __builtin_mul_overflow((int64_t)a, (int64_t)v, &p);
+			v = (uint64_t)p;
+		} else {
+			int32_t p;
+			ovf = __builtin_mul_overflow((int32_t)a, (int32_t)v, &p);
+			v = (uint32_t)p;
+		}
+		lf_set(cpu, LF_MUL, osz, v, 0, 0);
+		cpu->lf_aux = ovf;
+		R[in->reg] = v;
+		break;
+	}
+	case FK_GRP3: {
+		unsigned rop = (in->modrm >> 3) & 7;
+		if (rop >= 4) {
+			emu_muldiv(cpu, in, osz, rop);
+		} else if (rop == 2) {
+			fast_reg_set(R, in->rm, osz, ~R[in->rm]);
+		} else {
+			/* NEG: flags as SUB 0 - v */
+			v = fast_alu_w(cpu, 5, osz, 0, R[in->rm]);
+			fast_reg_set(R, in->rm, osz, v);
+		}
+		break;
+	}
+	case FK_MOV16_ST:
+		fast_mem_write(cpu, in->seg, fast_ea(cpu, in), 2, R[in->reg]);
+		break;
 	default:	/* FK_NOP */
 		break;
 	}

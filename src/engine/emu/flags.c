@@ -19,6 +19,7 @@ static int lazy_cf(const struct emu_cpu *c, uint64_t m)
 	case LF_SUB: return a < b;
 	case LF_SBB: return c->lf_aux ? a <= b : a < b;
 	case LF_INC: case LF_DEC: return (int)c->lf_aux;
+	case LF_MUL: return c->lf_aux != 0;
 	default: return 0;
 	}
 }
@@ -31,6 +32,7 @@ static int lazy_of(const struct emu_cpu *c, uint64_t sb)
 	case LF_SUB: case LF_SBB: return !!((a ^ b) & (a ^ r) & sb);
 	case LF_INC: return (r & (sb | (sb - 1))) == sb;
 	case LF_DEC: return (r & (sb | (sb - 1))) == sb - 1;
+	case LF_MUL: return c->lf_aux != 0;
 	default: return 0;
 	}
 }
@@ -44,7 +46,7 @@ static uint64_t lazy_flags(const struct emu_cpu *c)
 		f |= FL_CF;
 	if (lazy_of(c, sb))
 		f |= FL_OF;
-	if (op != LF_LOGIC && ((c->lf_a ^ c->lf_b ^ c->lf_res) & 0x10))
+	if (op != LF_LOGIC && op != LF_MUL && ((c->lf_a ^ c->lf_b ^ c->lf_res) & 0x10))
 		f |= FL_AF;
 	if (!r)
 		f |= FL_ZF;
