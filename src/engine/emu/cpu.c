@@ -220,7 +220,9 @@ static inline void step_generic(struct emu_cpu *cpu, struct emu_insn *in)
  * nothing the loop's other checks look at (RFLAGS.TF/RF, DR7, the run state,
  * the shadows, the stop request), so they need no look between them.  RIP and
  * the decode cache entry stay in registers: emu_fetch_fast, inline; a stale
- * cpu->dc_last after a fault is harmless, it is only a hint.
+ * cpu->dc_last after a fault is harmless, it is only a hint.  saved_rsp is
+ * not kept per instruction: cpu->in_fast tells emu_run's fault path that RSP
+ * itself is still the faulting instruction's.
  */
 static inline struct emu_insn *run_fast(struct emu_cpu *cpu, struct emu_insn *in, uint64_t end,
 					struct emu_insn *scratch)
@@ -236,6 +238,7 @@ static inline struct emu_insn *run_fast(struct emu_cpu *cpu, struct emu_insn *in
 	const unsigned *gen = &cpu->mem->gen;
 	unsigned map_gen = cpu->map_gen;
 
+	cpu->in_fast = 1;
 	nrip = rip + in->len;
 	rip = emu_exec_fast(cpu, in, nrip);
 	st->rip = rip;
@@ -257,7 +260,6 @@ static inline struct emu_insn *run_fast(struct emu_cpu *cpu, struct emu_insn *in
 			in = NULL;
 			break;
 		}
-		cpu->saved_rsp = st->regs[R_SP];
 		if (likely((rip & ~0xfffULL) == page && (rip & 0xfff) <= 4096 - 16)) {
 			const uint8_t *p = (const uint8_t *)(host + (rip & 0xfff));
 			if (likely(emu_dc_valid(d + 1, p, EMU_DC_KEY64)))
@@ -283,6 +285,9 @@ slow:
 		cpu->icount = ++n;
 	}
 	cpu->dc_last = d;
+	/* for the emu_exec instruction returned */
+	cpu->saved_rsp = st->regs[R_SP];
+	cpu->in_fast = 0;
 	return in;
 }
 
@@ -329,6 +334,11 @@ enum emu_stop emu_run(struct emu_cpu *cpu, uint64_t max_insns)
 	cpu->stop_req = 0;
 	if (setjmp(cpu->jb)) {
 		int r;
+		if (cpu->in_fast) {
+			/* the faulting fast kind left RSP as it was at its start */
+			cpu->saved_rsp = st->regs[R_SP];
+			cpu->in_fast = 0;
+		}
 		/* a delivery counts against the budget, so fault loops still end the run */
 		if (!cpu->test_mode)
 			cpu->icount++;

@@ -203,6 +203,8 @@ struct emu_cpu {
 	unsigned ud_log;	/* rate-limit state for unknown opcodes */
 	uint64_t tsc_base_ns;	/* host ns at which the built-in TSC was 0 */
 	uint64_t saved_rsp;	/* RSP at instruction start: restored when it faults */
+	uint8_t in_fast;	/* cpu.c: in run_fast, where saved_rsp is left stale: fast kinds
+				 * move RSP only after their last access that can fault */
 	uint64_t mtrr_var[16], mtrr_fixed[11], mtrr_def;	/* plain storage */
 	uint64_t trace;		/* debug: log this many instructions (HVM_EMU_TRACE) */
 	void *dcache;		/* decoded-instruction cache (mmu.c), NULL if none */
