@@ -11,8 +11,11 @@
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 
 /* ---- lazy flags (flags.c) ---- */
-/* LF_MUL (two- and three-operand IMUL): CF = OF = lf_aux, AF = 0, SF/ZF/PF from the result */
-enum { LF_NONE, LF_ADD, LF_ADC, LF_SUB, LF_SBB, LF_LOGIC, LF_INC, LF_DEC, LF_MUL };
+/* LF_MUL (two- and three-operand IMUL): CF = OF = lf_aux, AF = 0, SF/ZF/PF from the result.
+ * LF_SHL/SHR/SAR (a count of 1-63, already masked, in lf_b; the operand in lf_a): flags as
+ * emu_shift sets them. */
+enum { LF_NONE, LF_ADD, LF_ADC, LF_SUB, LF_SBB, LF_LOGIC, LF_INC, LF_DEC, LF_MUL,
+       LF_SHL, LF_SHR, LF_SAR };
 #define LF(op, size)	((uint32_t)(op) << 4 | (size))
 #define FL_ARITH	(FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
 

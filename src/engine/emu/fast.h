@@ -410,7 +410,24 @@ FAST_INLINE uint64_t emu_exec_fast(struct emu_cpu *cpu, struct emu_insn *in, uin
 		break;
 	case FK_SHIFT: {
 		unsigned cnt = in->op == 0xc1 ? (unsigned)in->imm : in->op == 0xd1 ? 1 : (unsigned)R[R_CX];
-		v = emu_shift(cpu, (in->modrm >> 3) & 7, osz, R[in->rm], cnt & 0xff);
+		unsigned sop = (in->modrm >> 3) & 7;
+		if (sop < 4) {
+			v = emu_shift(cpu, sop, osz, R[in->rm], cnt & 0xff);
+		} else {
+			/* SHL/SAL, SHR, SAR with lazy flags (as emu_shift); a 0 count leaves them */
+			uint64_t m = size_mask(osz), a = R[in->rm] & m;
+			cnt &= osz == 8 ? 0x3f : 0x1f;
+			v = a;
+			if (cnt) {
+				if (sop == 5)
+					v = a >> cnt;
+				else if (sop == 7)
+					v = (uint64_t)((int64_t)sext(a, osz) >> cnt) & m;
+				else
+					v = (a << cnt) & m;
+				lf_set(cpu, sop == 5 ? LF_SHR : sop == 7 ? LF_SAR : LF_SHL, osz, v, a, cnt);
+			}
+		}
 		fast_reg_set(R, in->rm, osz, v);
 		break;
 	}

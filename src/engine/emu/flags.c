@@ -10,6 +10,18 @@ static int parity(uint64_t v)
 	return !__builtin_parity((unsigned)(v & 0xff));
 }
 
+/* The last bit shifted out (alu.c's emu_shift) */
+static int shift_cf(const struct emu_cpu *c)
+{
+	unsigned size = c->lf_op & 0xf, bits = size * 8, cnt = (unsigned)c->lf_b;
+	uint64_t v = c->lf_a;
+	switch (c->lf_op >> 4) {
+	case LF_SHL: return cnt <= bits ? (int)((v >> (bits - cnt)) & 1) : 0;
+	case LF_SHR: return (int)((v >> (cnt - 1)) & 1);
+	default: return (int)((uint64_t)((int64_t)sext(v, size) >> (cnt - 1)) & 1);
+	}
+}
+
 static int lazy_cf(const struct emu_cpu *c, uint64_t m)
 {
 	uint64_t a = c->lf_a & m, b = c->lf_b & m, r = c->lf_res & m;
@@ -20,6 +32,7 @@ static int lazy_cf(const struct emu_cpu *c, uint64_t m)
 	case LF_SBB: return c->lf_aux ? a <= b : a < b;
 	case LF_INC: case LF_DEC: return (int)c->lf_aux;
 	case LF_MUL: return c->lf_aux != 0;
+	case LF_SHL: case LF_SHR: case LF_SAR: return shift_cf(c);
 	default: return 0;
 	}
 }
@@ -33,6 +46,9 @@ static int lazy_of(const struct emu_cpu *c, uint64_t sb)
 	case LF_INC: return (r & (sb | (sb - 1))) == sb;
 	case LF_DEC: return (r & (sb | (sb - 1))) == sb - 1;
 	case LF_MUL: return c->lf_aux != 0;
+	/* by the count-1 rule for every count, as emu_shift */
+	case LF_SHL: return !!(r & sb) ^ shift_cf(c);
+	case LF_SHR: return !!(a & sb);
 	default: return 0;
 	}
 }
@@ -46,7 +62,7 @@ static uint64_t lazy_flags(const struct emu_cpu *c)
 		f |= FL_CF;
 	if (lazy_of(c, sb))
 		f |= FL_OF;
-	if (op != LF_LOGIC && op != LF_MUL && ((c->lf_a ^ c->lf_b ^ c->lf_res) & 0x10))
+	if ((op <= LF_SBB || op == LF_INC || op == LF_DEC) && ((c->lf_a ^ c->lf_b ^ c->lf_res) & 0x10))
 		f |= FL_AF;
 	if (!r)
 		f |= FL_ZF;
