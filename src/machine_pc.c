@@ -4,7 +4,7 @@
  * The interrupt controllers belong to the engine (in-kernel under kvm,
  * user-space models under emu); devices here only drive vm->gsi[] lines.
  */
-#include "machine_pc.h"
+#include "machine_pc_priv.h"
 #include "boot/acpi.h"
 #include "config.h"
 #include "core/log.h"
@@ -36,59 +36,6 @@
 #include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A virtio device on PCI with its backend (a disk for now). */
-struct pc_virtio {
-	struct virtio_pci vp;
-	struct virtio_blk *blk_dev;
-	struct blk *blk;
-	struct virtio_rng *rng_dev;
-	struct virtio_net *net_dev;
-	struct e1000 *e1000;		/* an e1000 NIC instead of a virtio device (vp unused) */
-	struct net_slirp *slirp;
-	struct net_tap *tap;
-};
-
-#define PC_MAX_PCI_DEVS	(MAX_DISKS + MAX_NICS + 1)
-#define PC_PCI_FIRST_SLOT 3		/* 0: host bridge, 1: PIIX3, 2: left for a display */
-
-struct pc_board {
-	struct vm *vm;
-	/*
-	 * PCI INTx: device pin p in slot s drives PIRQ (s + p) & 3, which goes
-	 * to IOAPIC GSI IRQ_PCI_GSI_BASE + n (what the ACPI _PRT names) and to
-	 * the ISA IRQ the PIIX3 PIRQ route register selects (for the PIC).
-	 */
-	unsigned pirq_count[4];		/* devices asserting each PIRQ */
-	int pirq_gsi_level[4];		/* electrical level last driven on GSI 16+n */
-	int isa_driven[16];		/* level we last drove on an ISA IRQ */
-	int intx_active_low;		/* the irqchip takes electrical levels (emu's IOAPIC) */
-	struct pc_virtio *pcidev[PC_MAX_PCI_DEVS];
-	int nr_pcidev;
-
-	struct piix_ide *ide;		/* 00:01.1, only with IDE disks or a CD-ROM */
-	struct blk *ide_blk[4];
-	struct serial *com1;
-	struct rtc *rtc;
-	struct i8042 *kbd;
-	struct reset_ctl *rst;
-	/* A20 gate: on while the 8042 output port (line 0) or port 0x92 (line 1) enables it */
-	struct irq_line a20_line[2];
-	int a20_in[2], a20_on;
-	struct pci_bus pci;
-	struct piix piix;
-	struct fw_cfg *fw;
-	struct acpi_pm *pm;
-	struct testdev *td;
-	struct vga *vga;		/* 00:02.0 unless --vga none */
-	struct display_src display;	/* what front ends see of the VGA card and i8042 */
-	struct display_src vga_src;	/* the VGA card's half, which display forwards to */
-
-	/* Firmware boot (machine_pc_load_bios): shadow RAM and boot device paths. */
-	struct pam pam;
-	char disk_path[MAX_DISKS][48];	/* OpenFirmware path of cfg->disks[i] */
-	char cdrom_path[48];
-};
 
 static void a20_set(void *opaque, unsigned line, int level)
 {
@@ -637,144 +584,6 @@ void machine_pc_reset(struct vm *vm)
 	if (pc)
 		pci_firmware_setup(pc);
 	pthread_mutex_unlock(&vm->dm_lock);
-}
-
-/* ---- Firmware boot ---- */
-
-static void host_bridge_pam(struct pci_dev *d)
-{
-	struct pc_board *pc = d->opaque;
-	pam_update(&pc->pam, d->cfg + I440FX_PAM0);
-}
-
-static void host_bridge_cfg_write(struct pci_dev *d, unsigned off, unsigned size, uint32_t val)
-{
-	(void)val;
-	if (off < I440FX_PAM0 + I440FX_PAM_NR_REGS && off + size > I440FX_PAM0)
-		host_bridge_pam(d);
-}
-
-/* "etc/e820" as QEMU documents it: packed { u64 address, u64 length, u32 type } entries. */
-static int fw_cfg_e820(struct pc_board *pc)
-{
-	const struct guest_mem *m = &pc->vm->mem;
-	uint8_t buf[2 * 20] = { 0 };
-	unsigned n = 0;
-	uint64_t ent[2][2] = { { 0, m->low_end }, { LAYOUT_4G, m->high_end - LAYOUT_4G } };
-
-	for (unsigned i = 0; i < 2; i++) {
-		uint8_t *e = buf + 20 * n;
-		if (i == 1 && m->high_end <= LAYOUT_4G)
-			break;
-		for (unsigned k = 0; k < 8; k++) {
-			e[k] = (uint8_t)(ent[i][0] >> (8 * k));
-			e[8 + k] = (uint8_t)(ent[i][1] >> (8 * k));
-		}
-		e[16] = 1;	/* E820_RAM */
-		n++;
-	}
-	return fw_cfg_add_file(pc->fw, "etc/e820", buf, 20 * n) < 0 ? -ENOMEM : 0;
-}
-
-/* "bootorder": one device path per line, the --boot choice first. */
-static int fw_cfg_bootorder(struct pc_board *pc)
-{
-	const struct vm_config *cfg = pc->vm->cfg;
-	char buf[(MAX_DISKS + 1) * 49 + 1] = "";
-	size_t len = 0;
-
-	for (int pass = 0; pass < 2; pass++) {
-		int cd_pass = (cfg->boot == 'd') == (pass == 0);
-		if (cd_pass) {
-			if (pc->cdrom_path[0])
-				len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s\n", pc->cdrom_path);
-			continue;
-		}
-		for (int i = 0; i < cfg->nr_disks; i++)
-			if (pc->disk_path[i][0])
-				len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s\n", pc->disk_path[i]);
-	}
-	if (!len)
-		return 0;	/* nothing to order: SeaBIOS's defaults */
-	return fw_cfg_add_file(pc->fw, "bootorder", buf, len + 1) < 0 ? -ENOMEM : 0;
-}
-
-int machine_pc_load_bios(struct vm *vm, const void *img, size_t len, char *err, size_t errlen)
-{
-	struct pc_board *pc = vm->board;
-	const struct vm_config *cfg = vm->cfg;
-	size_t legacy = len < PAM_ROM_MAX ? len : PAM_ROM_MAX;
-	uint8_t *rom;
-	int r;
-
-	if (!len || len % BIOS_ALIGN || len > BIOS_MAX_SIZE) {
-		snprintf(err, errlen, "a BIOS image is a multiple of 64 KiB and at most 16 MiB "
-			 "(this one has %zu bytes)", len);
-		return -EINVAL;
-	}
-	/* Page-aligned host copy, so KVM can map it; it lives as long as the process. */
-	rom = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (rom == MAP_FAILED) {
-		snprintf(err, errlen, "cannot map the BIOS image: %s", strerror(errno));
-		return -ENOMEM;
-	}
-	memcpy(rom, img, len);
-	pthread_mutex_lock(&vm->dm_lock);
-	/* The whole flash just below 4 GiB (the reset vector is its last 16 bytes). */
-	r = mem_add_region(&vm->mem, LAYOUT_4G - len, len, rom, MEM_F_READONLY);
-	if (r) {
-		snprintf(err, errlen, "BIOS at %#llx: %s", (unsigned long long)(LAYOUT_4G - len),
-			 strerror(-r));
-		goto out;
-	}
-	/* Its last 128 KiB also decode at 0xe0000 while PAM leaves that to the flash. */
-	r = pam_init(&pc->pam, &vm->mem, rom + len - legacy, legacy);
-	if (!r)
-		r = bus_add(&vm->mmio, PAM_START, PAM_END - PAM_START, &pam_mmio_ops, &pc->pam);
-	if (r) {
-		snprintf(err, errlen, "BIOS shadow area: %s", strerror(-r));
-		goto out;
-	}
-	pc->piix.host.opaque = pc;
-	pc->piix.host.cfg_write = host_bridge_cfg_write;
-	pc->piix.host.reset = host_bridge_pam;
-
-	/* Legacy keys and files SeaBIOS reads (QEMU's docs/specs/fw_cfg.rst). */
-	{
-		const uint8_t zero16[2] = { 0, 0 }, irq0_override = 1;
-		const uint8_t fail_wait[4] = { 0xd0, 0x07, 0, 0 };	/* retry after 2 s */
-		if (fw_cfg_add_bytes(pc->fw, FW_CFG_BOOT_MENU, zero16, 2) ||
-		    fw_cfg_add_bytes(pc->fw, FW_CFG_IRQ0_OVERRIDE, &irq0_override, 1) ||
-		    fw_cfg_add_file(pc->fw, "etc/boot-fail-wait", fail_wait, 4) < 0 ||
-		    fw_cfg_e820(pc) || fw_cfg_bootorder(pc)) {
-			snprintf(err, errlen, "fw_cfg: out of memory");
-			r = -ENOMEM;
-			goto out;
-		}
-	}
-	/* hvm's ACPI tables (as for --kernel), placed by the firmware's table loader. */
-	{
-		struct acpi_config ac = { .nr_cpus = cfg->nr_cpus, .ioapic_id = 0,
-					  .pci = 1, .pci_gsi_base = IRQ_PCI_GSI_BASE };
-		struct acpi_fw_tables *t = calloc(1, sizeof(*t));
-		r = t ? acpi_build_fw(&ac, t) : -ENOMEM;
-		if (!r && (fw_cfg_add_file(pc->fw, ACPI_FW_RSDP, t->rsdp, sizeof(t->rsdp)) < 0 ||
-			   fw_cfg_add_file(pc->fw, ACPI_FW_TABLES, t->tables, t->tables_len) < 0 ||
-			   fw_cfg_add_file(pc->fw, ACPI_FW_LOADER, t->loader, t->loader_len) < 0))
-			r = -ENOMEM;
-		free(t);
-		if (r) {
-			snprintf(err, errlen, "ACPI tables for fw_cfg: %s", strerror(-r));
-			goto out;
-		}
-	}
-	/* CMOS: CPUs beyond the first, boot order (2 = disk, 3 = CD; no floppy signature check). */
-	rtc_cmos_set(pc->rtc, 0x5f, (uint8_t)(cfg->nr_cpus - 1));
-	rtc_cmos_set(pc->rtc, 0x3d, cfg->boot == 'd' ? 0x23 : 0x32);
-	rtc_cmos_set(pc->rtc, 0x38, 0x01);
-out:
-	pthread_mutex_unlock(&vm->dm_lock);
-	return r;
 }
 
 int machine_pc_add_debugcon(struct vm *vm, struct chr *out, char *err, size_t errlen)
