@@ -223,6 +223,27 @@ static uint32_t find_name(const uint8_t *d, uint32_t len, const char *name)
 	return 0;
 }
 
+/*
+ * Name(NAME, Package(128) { ... }) in the DSDT: *first is the offset of its
+ * first entry (0 if the package is not there or malformed), *end the offset
+ * after it.
+ */
+static void prt_package(const uint8_t *d, uint32_t len, const char *name, uint32_t *first,
+			uint32_t *end)
+{
+	uint32_t o = find_name(d, len, name);
+	unsigned n;
+	*first = 0;
+	CHECK(o);
+	CHECK_EQ(d[o - 5], AML_NAME_OP);
+	CHECK_EQ(d[o], AML_PACKAGE_OP);
+	*end = o + 1 + pkglen(d + o + 1, &n);
+	CHECK(*end <= len);
+	o += 1 + n;
+	CHECK_EQ(d[o], 128);
+	*first = o + 1;
+}
+
 TEST(dsdt_prt_routing)
 {
 	struct guest_mem m;
@@ -235,15 +256,8 @@ TEST(dsdt_prt_routing)
 	d = t.dsdt;
 	len = get_le32(d + 4);
 	/* Name(PRTA, Package(128) { ... }): the APIC-mode table */
-	o = find_name(d, len, "PRTA");
+	prt_package(d, len, "PRTA", &o, &end);
 	CHECK(o);
-	CHECK_EQ(d[o - 5], AML_NAME_OP);
-	CHECK_EQ(d[o], AML_PACKAGE_OP);
-	end = o + 1 + pkglen(d + o + 1, &n);
-	CHECK(end <= len);
-	o += 1 + n;
-	CHECK_EQ(d[o], 128);
-	o++;
 	while (o < end) {
 		uint64_t v[4];
 		uint32_t e_end;
@@ -341,14 +355,8 @@ TEST(dsdt_prt_pic_links)
 	CHECK(find_all(&m, &t));
 	d = t.dsdt;
 	len = get_le32(d + 4);
-	o = find_name(d, len, "PRTP");
+	prt_package(d, len, "PRTP", &o, &end);
 	CHECK(o);
-	CHECK_EQ(d[o], AML_PACKAGE_OP);
-	end = o + 1 + pkglen(d + o + 1, &n);
-	CHECK(end <= len);
-	o += 1 + n;
-	CHECK_EQ(d[o], 128);
-	o++;
 	while (o < end) {
 		uint64_t v;
 		uint32_t e_end;
