@@ -87,10 +87,21 @@ main:
 	/* mode 0: one interrupt at terminal count, then silence */
 	mov $0x30, %al		/* OUT goes low and stays there until a count */
 	out %al, $PIT_CMD
-	sti			/* drain a periodic tick latched in the 8259 */
+	/*
+	 * A first count of 65536 (55 ms) ends the periodic ticks for a PIT
+	 * that only stops its old period when a count is loaded (KVM's), then
+	 * 3 ms drain a tick already latched in the 8259; the control word and
+	 * the count below restart the one-shot long before it would fire.
+	 */
+	xor %al, %al
+	out %al, $PIT_CH0
+	out %al, $PIT_CH0
+	sti
 	mov $3000, %eax
 	call delay_us
 	cli
+	mov $0x30, %al
+	out %al, $PIT_CMD
 	movl $0, ticks
 	mov $11932 & 0xff, %al	/* 10 ms */
 	out %al, $PIT_CH0
