@@ -101,14 +101,25 @@ main:
 	/* ---- update cycle ---- */
 	call pmtimer_read
 	mov %eax, %edi
-	xor %ebx, %ebx		/* seconds before UIP rose */
-6:	mov $0x0a, %eax
+	/*
+	 * Seconds, then register A: a clear UIP read after the seconds vouches
+	 * that they predate the update, even if the vCPU stalls between the
+	 * reads.  ebx: the seconds of the last such pair (-1: none yet, so a
+	 * window already open at the start is waited out).
+	 */
+	mov $-1, %ebx
+6:	xor %eax, %eax
+	call cmos_read
+	push %eax
+	mov $0x0a, %eax
 	call cmos_read
 	test $0x80, %al
-	jnz 7f
-	xor %eax, %eax
-	call cmos_read
-	mov %eax, %ebx
+	pop %eax		/* the seconds; flags kept */
+	jz 5f
+	cmp $-1, %ebx
+	jne 7f
+	jmp 6b
+5:	mov %eax, %ebx
 	mov %edi, %eax
 	call pm_elapsed
 	cmp $(3 * PM_TMR_HZ / 2), %eax
